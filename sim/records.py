@@ -1,0 +1,78 @@
+"""Records: the one contract between a run and everything after it.
+
+A run (one paradigm, K replicas) or a set of runs produces a :class:`Records`: two tidy
+tables and a metadata dict. Scoring, plots, the CLI and notebooks read only this.
+
+Year ``y`` is the state at the end of calendar year ``y``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+SERIES_COLUMNS: tuple[str, ...] = (
+    "paradigm", "replica", "year", "R", "S", "H_R", "H_N",
+    "russia_burden", "nato_burden", "russia_milex", "nato_milex",
+    "xi", "memory", "menu", "suspended",
+)
+PARTNER_COLUMNS: tuple[str, ...] = (
+    "paradigm", "replica", "year", "partner", "alignment", "status", "coercion",
+    "L_R", "V_N", "G",
+)
+STATUS_LABELS = {0: "none", 1: "PfP", 2: "MAP/invited", 3: "member"}
+S_LABELS = {0: "none/suspended", 1: "NACC/EAPC", 2: "PfP", 3: "PJC", 4: "NRC"}
+
+
+@dataclass(frozen=True)
+class Records:
+    """Yearly outputs of one or more ensembles.
+
+    Attributes:
+        series: one row per paradigm x replica x year (columns ``SERIES_COLUMNS``).
+        partners: one row per paradigm x replica x year x partner (``PARTNER_COLUMNS``).
+        meta: scenario name, mode, seed, replicas, parameters per paradigm, milestones.
+    """
+
+    series: pd.DataFrame
+    partners: pd.DataFrame
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        missing = [c for c in SERIES_COLUMNS if c not in self.series.columns]
+        missing += [c for c in PARTNER_COLUMNS if c not in self.partners.columns]
+        if missing:
+            raise ValueError(f"Records is missing columns: {missing}")
+
+    @property
+    def paradigms(self) -> list[str]:
+        return list(dict.fromkeys(self.series["paradigm"]))
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(self.series["year"].unique().tolist())
+
+    def quantiles(self, column: str, qs: tuple[float, ...] = (0.1, 0.5, 0.9)) -> pd.DataFrame:
+        """Quantiles of a series column over replicas, by paradigm and year (long format)."""
+        grouped = self.series.groupby(["paradigm", "year"], sort=False)[column]
+        out = grouped.quantile(list(qs)).unstack()
+        out.columns = [f"q{int(round(q * 100)):02d}" for q in qs]
+        return out.reset_index()
+
+    @staticmethod
+    def concat(parts: list[Records]) -> Records:
+        """Join the records of several paradigms run on the same scenario and seed."""
+        if not parts:
+            raise ValueError("no records to concatenate")
+        meta = dict(parts[0].meta)
+        meta["params"] = {}
+        for part in parts:
+            meta["params"].update(part.meta.get("params", {}))
+        meta["paradigms"] = [p for part in parts for p in part.paradigms]
+        return Records(
+            series=pd.concat([p.series for p in parts], ignore_index=True),
+            partners=pd.concat([p.partners for p in parts], ignore_index=True),
+            meta=meta,
+        )
