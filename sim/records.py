@@ -76,3 +76,48 @@ class Records:
             partners=pd.concat([p.partners for p in parts], ignore_index=True),
             meta=meta,
         )
+
+
+_INT_COLUMNS = ("S", "menu", "suspended", "status", "coercion")
+
+
+def records_from_arrays(
+    paradigm: str,
+    years,
+    partners,
+    series,
+    partner_values,
+    meta: dict[str, Any],
+) -> Records:
+    """Build Records from the model's arrays.
+
+    Args:
+        paradigm: the paradigm's name.
+        years: ``(T,)`` recorded years.
+        partners: P partner codes.
+        series: ``(T, len(SERIES_COLUMNS) - 3, K)`` dyad-level values.
+        partner_values: ``(T, len(PARTNER_COLUMNS) - 4, K, P)`` partner-level values.
+        meta: run metadata.
+    """
+    import numpy as np
+
+    years = np.asarray(years)
+    n_years, _, k = series.shape
+    n_partners = len(partners)
+    flat = series.transpose(2, 0, 1).reshape(k * n_years, -1)
+    frame = pd.DataFrame(flat, columns=list(SERIES_COLUMNS[3:]))
+    frame.insert(0, "year", np.tile(years, k))
+    frame.insert(0, "replica", np.repeat(np.arange(k), n_years))
+    frame.insert(0, "paradigm", paradigm)
+    pflat = partner_values.transpose(2, 0, 3, 1).reshape(k * n_years * n_partners, -1)
+    pframe = pd.DataFrame(pflat, columns=list(PARTNER_COLUMNS[4:]))
+    pframe.insert(0, "partner", np.tile(np.asarray(partners), k * n_years))
+    pframe.insert(0, "year", np.tile(np.repeat(years, n_partners), k))
+    pframe.insert(0, "replica", np.repeat(np.arange(k), n_years * n_partners))
+    pframe.insert(0, "paradigm", paradigm)
+    for df in (frame, pframe):
+        for col in _INT_COLUMNS:
+            if col in df:
+                df[col] = df[col].astype("int64")
+    meta = {**meta, "paradigms": [paradigm]}
+    return Records(series=frame, partners=pframe, meta=meta)

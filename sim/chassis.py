@@ -1,0 +1,86 @@
+"""The shared behavioural rules: identical for every paradigm (MODEL.md "One chassis").
+
+Pure numpy functions over K replicas (and P partners). Every random number comes in as an
+argument, drawn by the model from its one stream, so that the same seed gives the same
+draws under every paradigm (common random numbers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit
+
+CUTS = np.array([1.0, 2.0, 3.0])  # coercion levels 1..3 sit at c_F, 2 c_F, 3 c_F
+
+
+def relation(r, h_r, h_n, mu, shock):
+    """R(t) = mu R(t-1) + (1 - mu) tanh(-(H_R + H_N) / 2) + shock, kept in [-1, 1]."""
+    return np.clip(mu * r + (1.0 - mu) * np.tanh(-0.5 * (h_r + h_n)) + shock, -1.0, 1.0)
+
+
+def arming(burden, baseline, hostility, mu, psi, lo, hi):
+    """Partial adjustment toward the target burden baseline * exp(psi * H), bounded."""
+    target = baseline * np.exp(psi * hostility)
+    return np.clip(mu * burden + (1.0 - mu) * target, lo, hi)
+
+
+def institutions(s, menu, h_r, h_n, beta, h_bar, u_suspend, u_upgrade):
+    """Suspensions and upgrades of the institutional status S (0..4).
+
+    Each side suspends an active relationship with probability logistic(beta (H - h_bar));
+    a suspension drops S to 0. Otherwise, if S is below the highest rung history has put on
+    the menu, both sides upgrade to it with probability
+    logistic(beta (h_bar - H_R)) * logistic(beta (h_bar - H_N)).
+
+    Returns:
+        (new S, suspended flag), both ``(K,)`` integer arrays.
+    """
+    p_russia = expit(beta * (h_r - h_bar))
+    p_nato = expit(beta * (h_n - h_bar))
+    suspend = (s > 0) & ((u_suspend[:, 0] < p_russia) | (u_suspend[:, 1] < p_nato))
+    p_up = expit(beta * (h_bar - h_r)) * expit(beta * (h_bar - h_n))
+    upgrade = ~suspend & (s < menu) & (u_upgrade < p_up)
+    new = np.where(suspend, 0, np.where(upgrade, menu, s))
+    return new.astype(np.int8), suspend.astype(np.int8)
+
+
+def coercion(propensity, loss, member, active, mu, beta, c_f, article5, u):
+    """Russia's coercion level F (0..3) toward each partner by an ordered logit.
+
+    The propensity z follows Russia's loss with inertia mu; members add the Article 5 cost.
+    P(F >= k) = logistic(beta (z - article5 * member - k c_F)) for k = 1, 2, 3; one uniform
+    draw per partner picks the level.
+
+    Returns:
+        (new propensity ``(K, P)``, F ``(K, P)`` int8).
+    """
+    z = mu * propensity + (1.0 - mu) * loss
+    effective = z - article5 * member
+    p_at_least = expit(beta * (effective[..., None] - c_f * CUTS))
+    level = (u[..., None] < p_at_least).sum(axis=-1) * active
+    return z, level.astype(np.int8)
+
+
+def alignment(a, pull, mu, shock, active):
+    """a(t) = mu a(t-1) + (1 - mu) tanh(G) + shock for existing partners, kept in [-1, 1]."""
+    moved = np.clip(mu * a + (1.0 - mu) * np.tanh(pull) + shock, -1.0, 1.0)
+    return np.where(active, moved, a)
+
+
+def enlargement(status, a, value, menu, beta, c_e, threshold, u, active):
+    """Endogenous partner decisions of the free run (one year).
+
+    * PfP: a partner with no status joins once PfP is on the menu (rung 2), with probability
+      logistic(beta a).
+    * Application and invitation: a partner with a > threshold that is not yet invited
+      applies; NATO invites it with probability logistic(beta (V_N - c_E)).
+
+    Accession after invitation is handled by the model (a fixed lag).
+
+    Returns:
+        (joined PfP, invited): boolean ``(K, P)`` arrays.
+    """
+    join = active & (status == 0) & (menu >= 2) & (u[..., 0] < expit(beta * a))
+    applicant = active & (a > threshold) & (status < 2)
+    invite = applicant & (u[..., 1] < expit(beta * (value - c_e)))
+    return join, invite

@@ -1,0 +1,59 @@
+"""Social constructivism: collective identity built by practice, eroded by exclusion."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.paradigms.base import Appraisal, Paradigm, View, positive
+from sim.params import Param
+
+
+class Constructivist(Paradigm):
+    """Hostility is the absence of a shared identity, which practice builds and exclusion erodes.
+
+    A collective identity A in [-1, 1] starts at A0 in 1991. Each year institutional
+    practice (S/4) socialises the two sides toward a shared identity at rate sigma, and
+    exclusion events erode it with penalty omega: enlargements without Russia, out-of-area
+    force, moves taken over Russia's objection, and Russian coercion of partners read as a
+    norm violation. Both sides' hostility is -A. Russia's loss when a partner moves West is
+    larger the more NATO is the Other, and larger still in the former Soviet space, where
+    status denial bites. NATO values enlarging to democratic, like-minded partners, with
+    restraint while it shares an identity with Russia; partners are pulled West by
+    identification with the community of democracies.
+
+    Names:
+
+    - Anarchy is what states make of it; collective identity: [Wendt1999]_
+    - Security communities built by practice: [AdlerBarnett1998]_
+    - Russia, NATO enlargement and identity/othering: [WilliamsNeumann2000]_
+    - Practice and the NATO-Russia relationship: [Pouliot2010]_
+    """
+
+    name = "constructivist"
+    parameters = {
+        "sigma": Param(0.2, (0.0, 1.0), "socialisation rate of institutional practice"),
+        "omega": Param(0.5, (0.0, 2.0), "othering / status-denial penalty of exclusion"),
+        "A0": Param(0.3, (-1.0, 1.0), "initial collective identity in 1991"),
+    }
+    references = ("Wendt1999", "AdlerBarnett1998", "WilliamsNeumann2000", "Pouliot2010")
+
+    def initial_memory(self, replicas: int) -> np.ndarray:
+        return np.full(replicas, self.A0)
+
+    def identity(self, view: View) -> np.ndarray:
+        """This year's collective identity from last year's and this year's practice."""
+        a = view.memory
+        exclusion = view.enlargement + view.force + view.exclusion + view.russia_force
+        change = self.sigma * view.inst * (1.0 - a) - self.omega * exclusion * (1.0 + a) / 2.0
+        return np.clip(a + change, -1.0, 1.0)
+
+    def appraise(self, view: View) -> Appraisal:
+        identity = self.identity(view)
+        otherness = (1.0 - identity)[:, None] / 2.0
+        westward = view.prospect + positive(view.alignment)
+        loss = view.w * westward * (otherness + self.omega * view.former_ussr)
+        value = view.dem + positive(view.alignment) - (1.0 + identity)[:, None] / 2.0
+        pull = 2.0 * (view.dem - 0.5) + view.prospect
+        hostility = -identity
+        return Appraisal(hostility, hostility.copy(), loss, value, pull * np.ones_like(loss),
+                         identity)
