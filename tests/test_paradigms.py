@@ -1,0 +1,200 @@
+"""Paradigm contract tests and each theory's signature behaviour on hand-built situations.
+
+``situation(**changes)`` builds a small world (K=1 replica, P=2 partners: a bordering
+former-Soviet partner and a distant one) and ``given(...)`` answers "under this paradigm,
+in this situation, what is the appraisal?" in the Axelrod manner.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.paradigms import PARADIGMS, Constructivist, Liberal, Paradigm, Realist, View
+from sim.errors import ParameterError
+
+K, P = 1, 2
+
+
+def situation(**changes) -> View:
+    """A neutral world: no pulses, a weak relationship, partners unaligned."""
+    base = dict(
+        year=2000,
+        inst=np.full(K, 0.5),
+        imbalance=np.full(K, 0.8),
+        occupancy=np.zeros(K),
+        enlargement=np.zeros(K),
+        russia_force=np.zeros(K),
+        memory=np.zeros(K),
+        xi=0.0, force=0.0, force_unmandated=0.0, posture=0.0, exclusion=0.0,
+        dem_russia=0.5, dem_west=0.9, trade_russia_west=0.5,
+        w=np.array([1.0, 0.3]),
+        buffer=np.array([1.0, 0.0]),
+        former_ussr=np.array([1.0, 0.0]),
+        dem=np.array([0.6, 0.8]),
+        trade_rus=np.array([0.3, 0.05]),
+        trade_west=np.array([0.4, 0.7]),
+        alignment=np.zeros((K, P)),
+        prospect=np.zeros((K, P)),
+        member=np.zeros((K, P)),
+        coercion=np.zeros((K, P)),
+        superiority=np.full((K, P), 0.5),
+        active=np.ones(P, dtype=bool),
+    )
+    base.update(changes)
+    return View(**base)
+
+
+def given(paradigm: Paradigm, **changes):
+    return paradigm.appraise(situation(**changes))
+
+
+def accession_of_bordering_partner() -> dict:
+    """Partner 0 (bordering, former USSR) becomes a member this year."""
+    return dict(
+        occupancy=np.ones(K),
+        enlargement=np.ones(K),
+        prospect=np.array([[1.0, 0.0]]),
+        member=np.array([[1.0, 0.0]]),
+        superiority=np.array([[0.0, 0.5]]),
+    )
+
+
+# --------------------------------------------------------------------------- contract
+@pytest.mark.parametrize("cls", list(PARADIGMS.values()), ids=list(PARADIGMS))
+class TestContract:
+    def test_exactly_three_parameters_with_defaults_in_range(self, cls):
+        assert len(cls.parameters) == 3
+        for name, param in cls.parameters.items():
+            lo, hi = param.bounds
+            assert lo < hi, name
+            assert lo <= param.default <= hi, name
+            assert param.meaning
+
+    def test_cites_its_sources(self, cls):
+        assert cls.references
+        assert cls.__doc__ and "Names:" in cls.__doc__
+        for key in cls.references:
+            assert f"[{key}]_" in cls.__doc__
+
+    def test_shapes_and_finite_over_random_parameters(self, cls):
+        rng = np.random.default_rng(7)
+        for _ in range(50):
+            values = {n: rng.uniform(*p.bounds) for n, p in cls.parameters.items()}
+            view = situation(
+                alignment=rng.uniform(-1, 1, (K, P)),
+                prospect=rng.uniform(0, 1, (K, P)),
+                memory=rng.uniform(-1, 1, K),
+                enlargement=rng.uniform(0, 2, K),
+                xi=rng.uniform(0, 1),
+            )
+            app = cls(**values).appraise(view)
+            for arr in (app.H_R, app.H_N, app.memory):
+                assert np.broadcast_to(arr, (K,)).shape == (K,)
+            for arr in (app.L_R, app.V_N, app.G):
+                assert np.broadcast_to(arr, (K, P)).shape == (K, P)
+            for arr in (app.H_R, app.H_N, app.L_R, app.V_N, app.G, app.memory):
+                assert np.all(np.isfinite(arr))
+
+    def test_rejects_unknown_and_out_of_range_parameters(self, cls):
+        with pytest.raises(ParameterError, match="unknown parameter"):
+            cls(nonsense=1.0)
+        name, param = next(iter(cls.parameters.items()))
+        with pytest.raises(ParameterError, match="outside its range"):
+            cls(**{name: param.bounds[1] + 1.0})
+
+    def test_appraisal_is_pure(self, cls):
+        view = situation()
+        first = cls().appraise(view)
+        second = cls().appraise(view)
+        np.testing.assert_array_equal(first.H_R, second.H_R)
+        np.testing.assert_array_equal(first.L_R, second.L_R)
+        np.testing.assert_array_equal(view.memory, np.zeros(K))  # the view is not mutated
+
+
+# --------------------------------------------------------------------------- realist
+class TestRealistSignature:
+    def test_hostility_rises_when_a_bordering_partner_accedes(self):
+        before = given(Realist())
+        after = given(Realist(), **accession_of_bordering_partner())
+        assert after.H_R[0] > before.H_R[0]
+
+    def test_common_threat_lowers_hostility(self):
+        assert given(Realist(), xi=1.0).H_R[0] < given(Realist()).H_R[0]
+        assert given(Realist(), xi=1.0).H_N[0] < given(Realist()).H_N[0]
+
+    def test_institutions_have_no_independent_effect(self):
+        low, high = given(Realist(), inst=np.zeros(K)), given(Realist(), inst=np.ones(K))
+        np.testing.assert_array_equal(low.H_R, high.H_R)
+        np.testing.assert_array_equal(low.L_R, high.L_R)
+
+    def test_out_of_area_force_is_demonstrated_intent(self):
+        assert given(Realist(), force=1.0).H_R[0] > given(Realist()).H_R[0]
+
+    def test_russia_loses_more_from_a_near_partner_than_a_far_one(self):
+        app = given(Realist(), alignment=np.array([[0.5, 0.5]]))
+        assert app.L_R[0, 0] > app.L_R[0, 1]
+
+    def test_local_superiority_raises_coercion_opportunity(self):
+        weak = given(Realist(), superiority=np.full((K, P), 0.2))
+        strong = given(Realist(), superiority=np.full((K, P), 0.9))
+        assert np.all(strong.L_R > weak.L_R)
+
+
+# --------------------------------------------------------------------------- liberal
+class TestLiberalSignature:
+    def test_institutional_ties_lower_hostility(self):
+        assert given(Liberal(), inst=np.ones(K)).H_R[0] < given(Liberal(), inst=np.zeros(K)).H_R[0]
+
+    def test_trade_lowers_hostility(self):
+        assert given(Liberal(), trade_russia_west=0.8).H_R[0] < given(
+            Liberal(), trade_russia_west=0.2).H_R[0]
+
+    def test_hostility_rises_as_russian_democracy_falls(self):
+        democratic = given(Liberal(), dem_russia=0.6)
+        autocratic = given(Liberal(), dem_russia=0.2)
+        assert autocratic.H_R[0] > democratic.H_R[0]
+        assert autocratic.H_N[0] > democratic.H_N[0]
+
+    def test_force_without_mandate_is_a_bypass(self):
+        mandated = given(Liberal(), force=1.0)
+        bypass = given(Liberal(), force=1.0, force_unmandated=1.0)
+        assert bypass.H_R[0] > mandated.H_R[0]
+        np.testing.assert_array_equal(mandated.H_R, given(Liberal()).H_R)
+
+    def test_trade_with_russia_makes_coercion_costlier(self):
+        app = given(Liberal(), trade_rus=np.array([0.6, 0.6]), alignment=np.ones((K, P)))
+        base = given(Liberal(), trade_rus=np.array([0.0, 0.0]), alignment=np.ones((K, P)))
+        assert np.all(app.L_R < base.L_R)
+
+
+# --------------------------------------------------------------------------- constructivist
+class TestConstructivistSignature:
+    def test_identity_starts_at_A0(self):
+        np.testing.assert_array_equal(Constructivist(A0=0.4).initial_memory(3), [0.4] * 3)
+
+    def test_identity_grows_with_institutional_practice(self):
+        c = Constructivist()
+        app = given(c, inst=np.ones(K), memory=np.zeros(K))
+        assert app.memory[0] > 0.0
+        assert app.H_R[0] == pytest.approx(-app.memory[0])
+
+    def test_identity_erodes_with_exclusion_events(self):
+        c = Constructivist()
+        for pulse in ("enlargement", "exclusion", "russia_force"):
+            app = given(c, inst=np.zeros(K), memory=np.full(K, 0.5), **{pulse: np.ones(K)})
+            assert app.memory[0] < 0.5, pulse
+        app = given(c, inst=np.zeros(K), memory=np.full(K, 0.5), force=1.0)
+        assert app.memory[0] < 0.5
+
+    def test_no_practice_and_no_exclusion_leaves_identity_unchanged(self):
+        app = given(Constructivist(), inst=np.zeros(K), memory=np.full(K, 0.3))
+        assert app.memory[0] == pytest.approx(0.3)
+
+    def test_zero_socialisation_rate_means_practice_does_nothing(self):
+        app = given(Constructivist(sigma=0.0), inst=np.ones(K), memory=np.full(K, 0.1))
+        assert app.memory[0] == pytest.approx(0.1)
+
+    def test_status_denial_bites_in_the_former_soviet_space(self):
+        app = given(Constructivist(omega=1.0), alignment=np.ones((K, P)), w=np.ones(P))
+        assert app.L_R[0, 0] > app.L_R[0, 1]  # partner 0 is former USSR, same proximity
