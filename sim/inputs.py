@@ -118,7 +118,7 @@ def _year_of(date_value) -> float | None:
     ts = pd.Timestamp(date_value)
     if pd.isna(ts):
         return None
-    return ts.year + (ts.dayofyear - 1) / (366 if ts.is_leap_year else 365)
+    return ts.year + (ts.day_of_year - 1) / (366 if ts.is_leap_year else 365)
 
 
 def build_inputs(scenario: Scenario, data: Dataset) -> Inputs:

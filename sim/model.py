@@ -206,6 +206,7 @@ class NatoRussiaModel(mesa.Model):
 
     def _schedule_milestones(self) -> None:
         self._events = []
+        self.event_log: list[tuple[float, str]] = []
         for m in self.inputs.milestones:
             if self.mode == "free" and m.type in ENDOGENOUS_IN_FREE:
                 continue
@@ -219,6 +220,7 @@ class NatoRussiaModel(mesa.Model):
     def apply_milestone(self, m) -> None:
         """Apply one input milestone (called by Mesa at the milestone's date)."""
         handler = getattr(self, f"_on_{m.type}", None)
+        self.event_log.append((self.time, m.id))
         if handler is not None:
             handler(m)
 
@@ -237,15 +239,23 @@ class NatoRussiaModel(mesa.Model):
         for partner in self._partners_of(m):
             partner.raise_status(2)
 
+    def _pulse(self, partners: list[Partner], size: float) -> None:
+        """Add an enlargement step to the intent pulse: one milestone counts once, scaled by
+        the proximity of its nearest partner (a round that reaches Russia's border = 1)."""
+        if partners:
+            self.pending_enlargement += size * max(self.inputs.w[p.column] for p in partners)
+
     def _on_invitation(self, m) -> None:
-        for partner in self._partners_of(m):
+        partners = self._partners_of(m)
+        for partner in partners:
             partner.raise_status(2)
-            self.pending_enlargement += 0.5 * self.inputs.w[partner.column]
+        self._pulse(partners, 0.5)
 
     def _on_membership_pledge(self, m) -> None:
-        for partner in self._partners_of(m):
+        partners = self._partners_of(m)
+        for partner in partners:
             self.pledged[:, partner.column] = True
-            self.pending_enlargement += 0.5 * self.inputs.w[partner.column]
+        self._pulse(partners, 0.5)
 
     def _on_application(self, m) -> None:
         for partner in self._partners_of(m):
@@ -253,9 +263,10 @@ class NatoRussiaModel(mesa.Model):
             np.maximum(col, CONSTANTS["apply_threshold"], out=col)
 
     def _on_accession(self, m) -> None:
-        for partner in self._partners_of(m):
+        partners = self._partners_of(m)
+        for partner in partners:
             partner.raise_status(3)
-            self.pending_enlargement += self.inputs.w[partner.column]
+        self._pulse(partners, 1.0)
 
     def _on_domestic_shock(self, m) -> None:
         for partner in self._partners_of(m):
@@ -379,7 +390,8 @@ class NatoRussiaModel(mesa.Model):
         accede = (self.status == 2) & (self.year - self.invited_at >= CONSTANTS["accession_lag"])
         self.status[accede] = 3
         w = self.inputs.w
-        self.pending_enlargement += (0.5 * invite * w).sum(axis=1) + (accede * w).sum(axis=1)
+        self.pending_enlargement += np.maximum(0.5 * (invite * w).max(axis=1),
+                                               (accede * w).max(axis=1))
 
     def _record(self, app: Appraisal) -> None:
         t = self.year - self.start

@@ -40,7 +40,7 @@ CHASSIS: dict[str, Param] = {
     "psi": Param(0.3, (0.0, 1.5), "arming elasticity: target burden = baseline * exp(psi * H)"),
     "h_bar": Param(1.0, (0.0, 3.0), "hostility threshold for suspending institutions"),
     "c_E": Param(0.5, (-2.0, 3.0), "NATO's cost of enlargement (invitation threshold on V_N)"),
-    "c_F": Param(0.6, (0.1, 3.0), "coercion cut-point spacing on Russia's loss L_R"),
+    "c_F": Param(1.0, (0.1, 3.0), "coercion cut-point spacing on Russia's loss L_R"),
 }
 
 # Structural constants: fixed, not fitted (changing them is a different model, not a tweak).

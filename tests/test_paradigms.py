@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.paradigms import PARADIGMS, Constructivist, Liberal, Paradigm, Realist, View
 from sim.errors import ParameterError
+from sim.paradigms import PARADIGMS, Constructivist, Liberal, Paradigm, Realist, View
 
 K, P = 1, 2
 
@@ -136,9 +136,14 @@ class TestRealistSignature:
         assert app.L_R[0, 0] > app.L_R[0, 1]
 
     def test_local_superiority_raises_coercion_opportunity(self):
-        weak = given(Realist(), superiority=np.full((K, P), 0.2))
-        strong = given(Realist(), superiority=np.full((K, P), 0.9))
+        drifting = np.full((K, P), 0.5)
+        weak = given(Realist(), alignment=drifting, superiority=np.full((K, P), 0.2))
+        strong = given(Realist(), alignment=drifting, superiority=np.full((K, P), 0.9))
         assert np.all(strong.L_R > weak.L_R)
+
+    def test_no_loss_from_a_partner_that_stays_with_russia(self):
+        app = given(Realist(), alignment=np.full((K, P), -0.8), superiority=np.ones((K, P)))
+        np.testing.assert_array_equal(app.L_R, 0.0)
 
 
 # --------------------------------------------------------------------------- liberal

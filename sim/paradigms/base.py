@@ -30,7 +30,8 @@ class View:
             (C = simulated burden x GDP).
         occupancy: NATO's weighted occupancy of the former Soviet / Warsaw-Pact buffer,
             sum(w * buffer * prospect) / sum(w * buffer), in [0, 1].
-        enlargement: decaying pulse of accessions and invitations, weighted by proximity w.
+        enlargement: decaying pulse of enlargement steps (accession round 1, invitation or
+            pledge 0.5), each scaled by the proximity w of its nearest partner.
         russia_force: Russia's demonstrated force last year, max over partners of F / 3.
         memory: the paradigm's own state from last year (e.g. collective identity).
 

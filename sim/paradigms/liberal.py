@@ -29,7 +29,8 @@ class Liberal(Paradigm):
     name = "liberal"
     parameters = {
         "lambda_X": Param(1.0, (0.0, 3.0), "weight of economic interdependence (trade shares)"),
-        "lambda_D": Param(1.0, (0.0, 3.0), "weight of democracy (Russia's polyarchy, the weak link)"),
+        "lambda_D": Param(1.0, (0.0, 3.0),
+                          "weight of democracy (Russia's polyarchy: the weak link)"),
         "lambda_I": Param(1.0, (0.0, 3.0), "weight of institutional density and bypass"),
     }
     references = ("KeohaneNye1977", "RussettOneal2001", "Moravcsik1997")
@@ -50,4 +51,4 @@ class Liberal(Paradigm):
             + ld * (view.dem - view.dem_russia)
             + li * view.prospect
         )
-        return Appraisal(h_r, h_n, loss, value * np.ones_like(pull), pull, np.zeros_like(h_r))
+        return Appraisal(h_r, h_n, loss, value, pull, np.zeros_like(h_r))

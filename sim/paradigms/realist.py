@@ -16,7 +16,8 @@ class Realist(Paradigm):
     force and forward deployments are demonstrated intent and raise it; a common external
     threat lowers it. NATO reads Russia the same way: Russia's relative capability and its
     use of force. Russia's loss from a partner moving West grows with the partner's
-    proximity, and Russia coerces where it enjoys local superiority (opportunity).
+    proximity and its westward drift, and is sharpened where Russia enjoys local superiority
+    (opportunity).
     Partners balance against a threatening Russia but bandwagon where Russia is locally
     overwhelming. Institutions and democracy have no independent effect.
 
@@ -42,7 +43,7 @@ class Realist(Paradigm):
         h_n = kappa * (1.0 - view.imbalance) + rho * view.russia_force - view.xi
         westward = view.prospect + positive(view.alignment)
         opportunity = view.superiority * (1.0 - view.member)
-        loss = view.w * (kappa * westward + chi * opportunity)
+        loss = view.w * westward * (kappa + chi * opportunity)
         value = kappa * view.w * view.imbalance[:, None] + view.alignment
         threat_to_partner = view.w * (view.russia_force[:, None] + view.coercion)
         pull = rho * threat_to_partner + kappa * view.prospect - chi * view.w * opportunity

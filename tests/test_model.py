@@ -1,0 +1,144 @@
+"""The model: invariants, determinism, run modes, event timing and Mesa compatibility."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+import pytest
+
+from sim.experiments import resolve, run_ensemble
+from sim.model import NatoRussiaModel
+from sim.paradigms import PARADIGMS
+from sim.params import CHASSIS, CONSTANTS
+
+
+@pytest.fixture(scope="module")
+def world():
+    return resolve("post-cold-war")
+
+
+def run(world, paradigm="realist", **kwargs):
+    scenario, data, inputs = world
+    kwargs.setdefault("replicas", 16)
+    kwargs.setdefault("seed", 3)
+    return run_ensemble(scenario, paradigm, data=data, inputs=inputs, **kwargs)
+
+
+def test_every_year_and_replica_is_recorded(world):
+    rec = run(world, replicas=5)
+    assert rec.years == list(range(1991, 2025))
+    assert len(rec.series) == 5 * 34
+    assert len(rec.partners) == 5 * 34 * 22
+    assert set(rec.partners["partner"]) == set(world[2].partners)
+
+
+@pytest.mark.parametrize("paradigm", list(PARADIGMS))
+@pytest.mark.parametrize("mode", ["replay", "free"])
+def test_bounds_hold_for_random_parameters(world, paradigm, mode):
+    rng = np.random.default_rng(11)
+    space = {**CHASSIS, **PARADIGMS[paradigm].parameters}
+    for _ in range(6):
+        params = {name: float(rng.uniform(*p.bounds)) for name, p in space.items()}
+        rec = run(world, paradigm, mode=mode, replicas=6, params=params,
+                  seed=int(rng.integers(1 << 30)))
+        s, p = rec.series, rec.partners
+        assert s.notna().all().all() and p.notna().all().all(), params
+        assert s["R"].between(-1, 1).all() and p["alignment"].between(-1, 1).all()
+        assert s["S"].isin(range(5)).all() and (s["S"] <= s["menu"]).all()
+        assert p["status"].isin(range(4)).all() and p["coercion"].isin(range(4)).all()
+        for col in ("russia_burden", "nato_burden"):
+            assert s[col].between(CONSTANTS["burden_min"], CONSTANTS["burden_max"]).all()
+        assert np.isfinite(s.select_dtypes("number").to_numpy()).all()
+
+
+def test_same_seed_same_output_and_other_seed_differs(world):
+    a, b, c = run(world, seed=5), run(world, seed=5), run(world, seed=6)
+    assert a.series.equals(b.series) and a.partners.equals(b.partners)
+    assert not a.series["R"].equals(c.series["R"])
+
+
+def test_common_random_numbers_across_paradigms(world):
+    """Every paradigm draws the same numbers in the same order from the same seed."""
+    *_, inputs = world
+    states = []
+    for name in PARADIGMS:
+        model = NatoRussiaModel(paradigm=name, replicas=4, rng=9, inputs=inputs).run()
+        states.append(model.rng.bit_generator.state["state"]["state"])
+    assert len(set(states)) == 1
+
+
+def test_replay_forces_partner_milestones_at_their_dates(world):
+    p = run(world, replicas=4).partners
+    status = p.pivot_table(index="year", columns="partner", values="status", aggfunc="min")
+    top = p.pivot_table(index="year", columns="partner", values="status", aggfunc="max")
+    assert (status.loc[1999:, "POL"] == 3).all() and (top.loc[:1998, "POL"] < 3).all()
+    assert (status.loc[2004:, "EST"] == 3).all() and (top.loc[:2003, "EST"] < 3).all()
+    assert (status.loc[2023:, "FIN"] == 3).all() and (top.loc[:2022, "FIN"] < 3).all()
+    assert (top["UKR"] < 3).all() and (top["GEO"] < 3).all()
+
+
+def test_free_mode_leaves_enlargement_to_the_model(world):
+    *_, inputs = world
+    model = NatoRussiaModel(paradigm="constructivist", mode="free", replicas=32, rng=2,
+                            inputs=inputs)
+    fired = {m.milestone.type for m in model._events}
+    assert not fired & {"accession", "invitation", "pfp_join", "map", "application"}
+    assert {"institution_offer", "out_of_area", "common_threat"} <= fired
+    p = model.run().records().partners
+    assert (p["status"] > 0).any()  # partners do join PfP / get invited on their own
+    final = p[p.year == 2024].groupby("partner")["status"].nunique()
+    assert (final > 1).any()  # ... and not identically in every replica
+
+
+def test_milestones_fire_at_their_dates_in_order(world):
+    scenario, _, inputs = world
+    model = NatoRussiaModel(paradigm="realist", replicas=2, rng=1, inputs=inputs).run()
+    times = [t for t, _ in model.event_log]
+    assert times == sorted(times)
+    expected = {m.id: m.time for m in inputs.milestones}
+    for t, mid in model.event_log:
+        assert t == pytest.approx(expected[mid])
+    assert model.time == 2025.0 and model.steps == 34
+
+
+def test_yearly_update_runs_after_that_years_milestones(world):
+    """The 1999 Kosovo campaign shows in the 1999 record, not the 1998 one."""
+    rec = run(world, replicas=2)
+    kosovo = [m for m in world[2].milestones if m.type == "out_of_area" and m.date.year == 1999]
+    assert kosovo
+    h = rec.series.groupby("year")["H_R"].mean()
+    assert h[1999] > h[1998]
+
+
+def test_mesa_batch_run_compatibility():
+    results = mesa.batch_run(
+        NatoRussiaModel, {"paradigm": ["realist", "liberal"]},
+        rng=[1, 2], max_steps=34, display_progress=False,
+    )
+    assert len(results) == 4
+    for row in results:
+        assert row["year"] == 2024 and -1 <= row["R"] <= 1
+    same = [r["R"] for r in results if r["paradigm"] == "realist"]
+    assert same[0] != same[1]  # different seeds, different runs
+
+
+def test_paradigm_parameters_pass_through_the_constructor(world):
+    *_, inputs = world
+    model = NatoRussiaModel(paradigm="realist", kappa=2.5, mu=0.3, inputs=inputs)
+    assert model.paradigm.kappa == 2.5 and model.p["mu"] == 0.3
+
+
+def test_realist_signature_holds_in_the_full_model(world):
+    """Remove every enlargement milestone: realist hostility in 2004-2008 is lower."""
+    scenario, data, _ = world
+    from sim.inputs import build_inputs
+
+    kept = [m for m in scenario.milestones
+            if m.type not in {"accession", "invitation", "membership_pledge", "map"}]
+    counterfactual = build_inputs(scenario.model_copy(update={"milestones": kept}), data)
+    base = run(world, replicas=8)
+    cf = run_ensemble(scenario, "realist", replicas=8, seed=3, data=data, inputs=counterfactual)
+    years = slice(2004, 2008)
+    h_base = base.series.groupby("year")["H_R"].mean().loc[years]
+    h_cf = cf.series.groupby("year")["H_R"].mean().loc[years]
+    assert (h_base > h_cf).all()
