@@ -1,0 +1,371 @@
+"""The ``natosim`` command line: a thin adapter over functions in :mod:`sim`.
+
+Heavy modules (pandas, matplotlib, mesa, the model) are imported inside the commands so that
+``natosim --help`` answers at once. Every :class:`~sim.errors.InputError` is printed as one
+line ``error: <message>`` on stderr with exit code 2; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from collections.abc import Callable
+from contextlib import nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from sim.errors import InputError, ParameterError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from sim.records import Records
+
+MODES = ("replay", "free")
+MAX_REPLICAS = 100_000
+EXIT_INPUT = 2
+
+app = typer.Typer(
+    name="natosim",
+    help="Agent-based test of realist, liberal and constructivist accounts of NATO–Russia "
+    "relations since 1991.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+scenarios_app = typer.Typer(
+    help="List and validate scenario files.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(scenarios_app, name="scenarios")
+
+DebugOption = Annotated[
+    bool, typer.Option("--debug", help="Show the full traceback instead of a one-line error.")
+]
+
+
+# --------------------------------------------------------------------------- error handling
+
+
+def _debug_requested(kwargs: dict[str, Any]) -> bool:
+    """``--debug`` given to the command itself or globally (``natosim --debug ...``)."""
+    if kwargs.get("debug"):
+        return True
+    # typer passes its internal click context (not a typer.Context instance): duck-type it.
+    ctx = next((v for v in kwargs.values() if hasattr(v, "find_root")), None)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return bool(isinstance(obj, dict) and obj.get("debug"))
+
+
+def _fail(message: str, code: int = EXIT_INPUT) -> None:
+    """Print ``error: message`` as one line on stderr and exit with ``code``."""
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
+    raise typer.Exit(code)
+
+
+def handle_errors[F: Callable[..., Any]](func: F) -> F:
+    """Turn user-input problems into one-line errors (exit 2) unless ``--debug`` is on."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as err:
+            if _debug_requested(kwargs):
+                raise
+            _fail(str(err))
+        except OSError as err:  # disk full, permission denied mid-run: not a bug, not input
+            if _debug_requested(kwargs):
+                raise
+            where = f"{err.filename}: " if err.filename else ""
+            _fail(f"{where}{err.strerror or err}", code=1)
+        except KeyboardInterrupt:
+            _fail("interrupted; earlier results, if any, were left in place", code=130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from sim.io import natosim_version
+
+        typer.echo(f"natosim {natosim_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    debug: DebugOption = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Agent-based test of realist, liberal and constructivist accounts of NATO–Russia
+    relations since 1991 (after Ratti 2009)."""
+    ctx.obj = {"debug": debug}
+
+
+# --------------------------------------------------------------------------- option checks
+
+
+def parse_paradigms(value: str, known: list[str]) -> list[str]:
+    """``"all"`` or a comma-separated list of known paradigm names → list of names."""
+    if value.strip().lower() == "all":
+        return list(known)
+    names = [v.strip().lower() for v in value.split(",") if v.strip()]
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise ParameterError(
+            "--paradigm", "", f"unknown paradigm {value!r}; choose {', '.join(known)} or all"
+        )
+    return list(dict.fromkeys(names))
+
+
+def check_run_options(mode: str, replicas: int, seed: int) -> None:
+    """Raise ParameterError for a mode, replica count or seed the model cannot use."""
+    if mode not in MODES:
+        raise ParameterError("--mode", "", f"unknown mode {mode!r}; choose {' or '.join(MODES)}")
+    if not 1 <= replicas <= MAX_REPLICAS:
+        raise ParameterError("--replicas", "", f"expected 1 to {MAX_REPLICAS:,}, got {replicas}")
+    if seed < 0:
+        raise ParameterError("--seed", "", f"expected a non-negative integer, got {seed}")
+
+
+def _looks_like_path(value: str) -> bool:
+    return value.endswith((".yaml", ".yml")) or "/" in value or "\\" in value
+
+
+def load_scenario_arg(value: str) -> Any:
+    """Load a scenario given as a file path or a shipped scenario name."""
+    from sim.scenario import load_scenario
+
+    if _looks_like_path(value):
+        path = Path(value)
+        if not path.exists():
+            raise InputError(value, "", "no such scenario file")
+        if path.is_dir():
+            raise InputError(value, "", "expected a scenario YAML file, got a directory")
+    return load_scenario(value)
+
+
+def default_out_dir(scenario_name: str) -> Path:
+    """``results/<scenario-name>``, with the name made safe for a folder name."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", scenario_name).strip(".-") or "scenario"
+    return Path("results") / safe
+
+
+# --------------------------------------------------------------------------- run
+
+
+def _stderr_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _run_with_progress(
+    scenario: Any, paradigms: list[str], *, mode: str, replicas: int, seed: int, data: Any
+) -> Records:
+    """Run every paradigm's ensemble (same seed: common random numbers) with a progress bar."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from sim.experiments import run_paradigms
+
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} paradigms"),
+        TimeElapsedColumn(),
+    )
+    console = _stderr_console()
+    with Progress(
+        *columns, console=console, transient=True, disable=not console.is_terminal
+    ) as progress:
+        task = progress.add_task("loading inputs", total=len(paradigms))
+        started: list[str] = []
+
+        def on_paradigm(name: str) -> None:
+            if started:
+                progress.advance(task)
+            started.append(name)
+            progress.update(task, description=f"{name}: {replicas} replicas")
+
+        records = run_paradigms(
+            scenario, paradigms, mode=mode, replicas=replicas, seed=seed, data=data,
+            progress=on_paradigm,
+        )  # fmt: skip
+        progress.update(task, completed=len(paradigms))
+    return records
+
+
+def _summary_tables(records: Records) -> list[Any]:
+    """The headline numbers and the coercion years of a run, as two rich tables."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from sim.plots import summary_table
+
+    frame = summary_table(records)
+    meta = records.meta
+    coercion = [c for c in frame.columns if str(c).startswith("coercion")]
+    numeric = [c for c in frame.columns if c != "paradigm" and c not in coercion]
+    headline = Table(
+        title=f"{meta.get('scenario')} · {meta.get('mode')} · {meta.get('replicas')} replicas"
+        f" · seed {meta.get('seed')} (medians over replicas)"
+    )
+    years = Table(title="years with median coercion ≥ 2 (limited force)")
+    for table, columns in ((headline, [c for c in frame.columns if c not in coercion]),
+                           (years, ["paradigm", *coercion])):  # fmt: skip
+        for column in columns:
+            name = str(column).removeprefix("coercion≥2 ")
+            table.add_column(name, justify="right" if column in numeric else "left",
+                             no_wrap=column == "paradigm")  # fmt: skip
+        for _, row in frame.iterrows():
+            table.add_row(*(Text(_cell(row[c])) for c in columns))
+    return [headline, years]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "—" if value != value else f"{value:.2f}"
+    return str(value)
+
+
+def canonical_command(
+    scenario: str, paradigm: str, mode: str, replicas: int, seed: int, out: Path
+) -> list[str]:
+    """The complete command line that reproduces a run (recorded in the manifest)."""
+    return [
+        "natosim",
+        "run",
+        scenario,
+        "--paradigm",
+        paradigm,
+        "--mode",
+        mode,
+        "--replicas",
+        str(replicas),
+        "--seed",
+        str(seed),
+        "--out",
+        str(out),
+    ]
+
+
+@app.command()
+@handle_errors
+def run(
+    ctx: typer.Context,
+    scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
+    paradigm: Annotated[
+        str, typer.Option(help="realist, liberal, constructivist, a comma list, or all.")
+    ] = "all",
+    mode: Annotated[str, typer.Option(help="replay (history forced) or free.")] = "replay",
+    replicas: Annotated[int, typer.Option(help="Replicas per paradigm.")] = 200,
+    seed: Annotated[int, typer.Option(help="Seed shared by all paradigms.")] = 0,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder [default: results/<scenario-name>].")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace earlier results.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Run the ensembles and write tables, charts and a manifest."""
+    from sim.paradigms import PARADIGMS
+
+    paradigms = parse_paradigms(paradigm, list(PARADIGMS))
+    check_run_options(mode, replicas, seed)
+    loaded = load_scenario_arg(scenario)
+    out = out if out is not None else default_out_dir(loaded.name)
+
+    from sim.io import prepare_output_dir, write_run
+
+    prepare_output_dir(out, force)  # fail before a long run, not after it
+    from sim.datasets import load_data
+
+    data = load_data()
+    records = _run_with_progress(
+        loaded, paradigms, mode=mode, replicas=replicas, seed=seed, data=data
+    )
+    console = _stderr_console()
+    status = console.status("writing tables and charts") if console.is_terminal else nullcontext()
+    with status:
+        write_run(
+            records,
+            out,
+            force=force,
+            scenario_name=loaded.name,
+            scenario_sha256=loaded.sha256,
+            data_hashes=data.hashes,
+            command=canonical_command(scenario, ",".join(paradigms), mode, replicas, seed, out),
+        )
+    from rich.console import Console
+
+    console = Console()
+    for table in _summary_tables(records):
+        console.print(table)
+    console.print(f"results written to {out}", highlight=False, markup=False)
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+@scenarios_app.command("list")
+@handle_errors
+def scenarios_list(ctx: typer.Context, debug: DebugOption = False) -> None:
+    """List the shipped scenarios."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from sim.scenario import list_scenarios
+
+    table = Table(title="shipped scenarios")
+    table.add_column("name", no_wrap=True)
+    table.add_column("description")
+    for name, description in list_scenarios():
+        table.add_row(Text(name), Text(" ".join(str(description).split())))
+    Console().print(table)
+
+
+@scenarios_app.command("validate")
+@handle_errors
+def scenarios_validate(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
+    debug: DebugOption = False,
+) -> None:
+    """Check a scenario file; print OK with counts, or the first error."""
+    loaded = load_scenario_arg(file)
+    typer.echo(f"OK {file}: {scenario_counts(loaded)}")
+
+
+def scenario_counts(scenario: Any) -> str:
+    """One line describing a validated scenario: name, period, milestones by role."""
+    roles: dict[str, int] = {}
+    for milestone in scenario.milestones:
+        roles[milestone.role] = roles.get(milestone.role, 0) + 1
+    by_role = ", ".join(f"{n} {role}" for role, n in sorted(roles.items()))
+    period = f"{scenario.period.start}–{scenario.period.end}"
+    return f"scenario {scenario.name!r}, period {period}, {len(scenario.milestones)} milestones" + (
+        f" ({by_role})" if by_role else ""
+    )
+
+
+def entry() -> None:
+    """Entry point for ``python -m sim``."""
+    app(prog_name="natosim")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(entry())
