@@ -1,0 +1,140 @@
+"""The observed record: loading, the documented derivations, and validation."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.errors import DataError
+from sim.observed import (
+    DATA_DIR,
+    FILES,
+    PARTNERS,
+    YEARS,
+    Observed,
+    load_observed,
+    nato_burden,
+    nato_milex_sum,
+)
+
+
+@pytest.fixture(scope="module")
+def observed() -> Observed:
+    return load_observed()
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    for name in FILES.values():
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    return tmp_path
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new))
+
+
+def test_yearly_coverage(observed: Observed) -> None:
+    assert list(observed.status.index) == list(YEARS)
+    assert list(observed.net_coop.index) == list(YEARS)
+    assert list(observed.russia_milex.index) == list(range(1992, 2025))
+    assert observed.coercion.shape == (len(PARTNERS), len(YEARS))
+    assert observed.partner_status.shape == (len(PARTNERS), len(YEARS))
+    assert set(observed.hashes) == set(FILES.values())
+
+
+def test_status_coding(observed: Observed) -> None:
+    s = observed.status
+    assert (s[1991], s[1994], s[1997], s[1999], s[2000], s[2002]) == (1, 2, 3, 0, 3, 4)
+    assert (s[2008], s[2009], s[2014], s[2020], s[2021], s[2024]) == (0, 4, 1, 1, 0, 0)
+
+
+def test_o4_is_computed_from_coded_events(observed: Observed) -> None:
+    o4 = observed.net_coop
+    assert o4[1996] == pytest.approx(14.8)  # IFOR + SFOR: 062 twice, 7.4 + 7.4
+    assert o4[2014] == pytest.approx(-19.2)  # 163 (-8) + 160 (-4) + 154 (-7.2)
+    assert o4[1992] == 0.0  # no included event
+    inc = observed.events[observed.events["included"] == 1]
+    assert o4.sum() == pytest.approx(inc["weight"].sum() - inc.loc[inc.year < 1991, "weight"].sum())
+
+
+def _recode(folder: Path, chronology_id: int, code: str, goldstein: str) -> None:
+    path = folder / "event_coding.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    row = table["chronology_id"] == str(chronology_id)
+    assert row.sum() == 1
+    table.loc[row, ["cameo_code", "goldstein"]] = [code, goldstein]
+    table.to_csv(path, index=False)
+
+
+def test_changing_one_code_changes_that_year_by_the_weight_difference(data_copy: Path) -> None:
+    before = load_observed(data_copy).net_coop
+    # event 48 (20 Apr 2016, NRC meets): 040 Consult (+1.0) -> 036 Express intent to meet (+4.0)
+    _recode(data_copy, 48, "036", "4.0")
+    after = load_observed(data_copy).net_coop
+    assert after[2016] - before[2016] == pytest.approx(3.0)  # 4.0 - 1.0
+    assert after.drop(2016).equals(before.drop(2016))
+
+
+def test_a_code_without_its_pinned_weight_is_rejected(data_copy: Path) -> None:
+    _recode(data_copy, 48, "036", "1.0")  # the pinned weight of 036 is 4.0
+    with pytest.raises(DataError, match="pinned weight"):
+        load_observed(data_copy)
+
+
+def test_corrupted_file_gives_one_line_message(data_copy: Path) -> None:
+    _edit(data_copy / "observed_status.csv", "\n2005,4,", "\n2005,7,")
+    with pytest.raises(DataError) as err:
+        load_observed(data_copy)
+    message = str(err.value)
+    assert "\n" not in message
+    assert "observed_status.csv" in message and "line" in message and "0..4" in message
+
+
+def test_missing_column_and_missing_file(data_copy: Path) -> None:
+    table = pd.read_csv(data_copy / "observed_coercion.csv").drop(columns="source")
+    table.to_csv(data_copy / "observed_coercion.csv", index=False)
+    with pytest.raises(DataError, match="missing columns"):
+        load_observed(data_copy)
+    (data_copy / "observed_coercion.csv").unlink()
+    with pytest.raises(DataError, match="file not found"):
+        load_observed(data_copy)
+
+
+def test_nonzero_coercion_needs_a_source(data_copy: Path) -> None:
+    _edit(data_copy / "observed_coercion.csv", "\nPOL,1991,0,", "\nPOL,1991,2,")
+    with pytest.raises(DataError, match="source is empty"):
+        load_observed(data_copy)
+
+
+def test_nato_aggregates_by_hand() -> None:
+    # A: 100 at 2 % of GDP -> GDP 5000; B: 50 at 1 % -> GDP 5000; C joins in 2001 only.
+    # 2000: sum = 150, burden = 150 / 10000 = 1.5 %
+    # 2001: C adds 30 at 3 % -> GDP 1000: sum = 180, burden = 180 / 11000 = 1.63636 %
+    milex = pd.DataFrame({
+        "year": [2000, 2000, 2000, 2001, 2001, 2001],
+        "actor": ["A", "B", "C", "A", "B", "C"],
+        "milex_const_usd_m": [100.0, 50.0, 30.0, 100.0, 50.0, 30.0],
+        "milex_pct_gdp": [2.0, 1.0, 3.0, 2.0, 1.0, 3.0],
+    })
+    members = pd.DataFrame({"iso3": ["A", "B", "C"], "accession_year": [1949, 1949, 2001]})
+    assert nato_milex_sum(milex, members).tolist() == [150.0, 180.0]
+    assert nato_burden(milex, members).tolist() == pytest.approx([1.5, 180 / 11000 * 100])
+
+
+def test_nato_sum_matches_the_reference_total(observed: Observed) -> None:
+    # SOURCES.md: 1,338.3 bn (2023) and 1,457.8 bn (2024), constant 2023 US$
+    assert observed.nato_milex[2023] / 1000 == pytest.approx(1338.3, abs=0.05)
+    assert observed.nato_milex[2024] / 1000 == pytest.approx(1457.8, abs=0.05)
+
+
+def test_partner_status_levels(observed: Observed) -> None:
+    pol, mne = observed.partner_status.loc["POL"], observed.partner_status.loc["MNE"]
+    assert (pol[1993], pol[1994], pol[1997], pol[1999]) == (0, 1, 2, 3)
+    assert (mne[2006], mne[2009], mne[2015], mne[2017]) == (1, 2, 2, 3)
+    assert observed.partner_status.loc["UKR", 2024] == 1
