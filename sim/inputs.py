@@ -24,6 +24,8 @@ from sim.datasets import Dataset
 from sim.errors import ScenarioError
 from sim.scenario import Milestone, Scenario
 
+DATA_START, DATA_END = 1991, 2024  # years covered by sim/data (checked by the loader)
+
 
 @dataclass(frozen=True)
 class Inputs:
@@ -80,17 +82,18 @@ class Inputs:
         return self.partners.index(iso3)
 
 
-def _fill(values: np.ndarray, label: str, years: np.ndarray, fills: list[str]) -> np.ndarray:
-    """Back-fill, carry forward and interpolate a yearly series; log what was filled."""
+def _fill(
+    values: np.ndarray, label: str, years: np.ndarray, period: range, fills: list[str]
+) -> np.ndarray:
+    """Back-fill, carry forward and interpolate a yearly series; log fills inside the period."""
     series = pd.Series(values, index=years, dtype=float)
     missing = series.isna()
     if missing.all():
-        raise ScenarioError("sim/data", label, "no observed value in any year of the period")
-    if missing.any():
-        gap_years = series.index[missing].tolist()
+        raise ScenarioError("sim/data", label, "no observed value in any year")
+    gap_years = [y for y in series.index[missing] if y in period]
+    if gap_years:
         fills.append(f"{label}: filled {_spans(gap_years)}")
-        series = series.interpolate(limit_area="inside").bfill().ffill()
-    return series.to_numpy()
+    return series.interpolate(limit_area="inside").bfill().ffill().to_numpy()
 
 
 def _spans(years: list[int]) -> str:
@@ -124,6 +127,11 @@ def _year_of(date_value) -> float | None:
 def build_inputs(scenario: Scenario, data: Dataset) -> Inputs:
     """Assemble the model's exogenous inputs for a scenario from the project data."""
     years = np.arange(scenario.period.start, scenario.period.end + 1)
+    period = range(int(years[0]), int(years[-1]) + 1)
+    # Fill over the whole data span, then cut the period out: a scenario of 1991-1995 still
+    # gets Montenegro's first observed values, as the full run does.
+    span = np.arange(min(DATA_START, period.start), max(DATA_END, period.stop - 1) + 1)
+    rows = slice(period.start - int(span[0]), period.stop - int(span[0]))
     partners = list(scenario.agents.partners)
     countries = data.countries.set_index("iso3")
     unknown = [p for p in partners if p not in countries.index]
@@ -136,9 +144,10 @@ def build_inputs(scenario: Scenario, data: Dataset) -> Inputs:
     fills: list[str] = []
 
     def filled(frame: pd.DataFrame, column: str, actors: list[str], label: str) -> np.ndarray:
-        raw = _pivot(frame, column, actors, years)
-        cols = [_fill(raw[:, j], f"{label}[{a}]", years, fills) for j, a in enumerate(actors)]
-        return np.column_stack(cols)
+        raw = _pivot(frame, column, actors, span)
+        cols = [_fill(raw[:, j], f"{label}[{a}]", span, period, fills)
+                for j, a in enumerate(actors)]
+        return np.column_stack(cols)[rows]
 
     milex = data.milex.assign(
         gdp=lambda d: d["milex_const_usd_m"] / (d["milex_pct_gdp"] / 100.0)
@@ -153,8 +162,8 @@ def build_inputs(scenario: Scenario, data: Dataset) -> Inputs:
     russia = filled(milex, "milex_const_usd_m", ["RUS"], "milex")[:, 0]
     gdp_russia = filled(milex, "gdp", ["RUS"], "SIPRI-implied GDP")[:, 0]
     core = _nato_core(countries, partners, scenario.period.start)
-    core_milex = np.nansum(_pivot(milex, "milex_const_usd_m", core, years), axis=1)
-    core_gdp = np.nansum(_pivot(milex, "gdp", core, years), axis=1)
+    core_milex = np.nansum(_pivot(milex, "milex_const_usd_m", core, span), axis=1)[rows]
+    core_gdp = np.nansum(_pivot(milex, "gdp", core, span), axis=1)[rows]
 
     independence = attrs["independence_year"].fillna(years[0]).to_numpy(dtype=float)
     active = years[:, None] >= independence[None, :]

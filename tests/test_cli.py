@@ -229,11 +229,6 @@ def test_default_out_dir_is_results_scenario_name(tmp_path: Path) -> None:
     assert (tmp_path / "results" / "short-test" / io.MANIFEST_NAME).is_file()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim.inputs rejects periods before 2006: polyarchy[MNE] has no value before "
-    "Montenegro's independence (not an output problem; remove this mark once fixed)",
-)
 def test_run_early_short_period(tmp_path: Path) -> None:
     scenario = _short_scenario(tmp_path, 1991, 1995)
     args = ["run", str(scenario), "--replicas", "2", "--out", str(tmp_path / "out")]
