@@ -330,8 +330,14 @@ def score(records: Records, observed: Observed, window: tuple[int, int] = (1991,
 
     Returns:
         The :class:`Scorecard`.
+
+    Raises:
+        ValueError: no year of the window is in the records.
     """
-    years = np.arange(window[0], window[1] + 1)
+    simulated = set(records.years)
+    years = np.array([y for y in range(window[0], window[1] + 1) if y in simulated], dtype=int)
+    if years.size == 0:
+        raise ValueError(f"window {window[0]}-{window[1]} has no year in the records")
     paradigms = records.paradigms
     rows: list[_Row] = []
     for obs_id, column, attr, same_units in CONTINUOUS:
@@ -353,7 +359,8 @@ def score(records: Records, observed: Observed, window: tuple[int, int] = (1991,
     aggregate = _aggregate(per_obs, paradigms)
     stability = rank_stability(per_obs.loc[paradigms], n_weightings, seed)
     meta = {
-        "window": list(window), "calibration": list(calibration), "mode": mode,
+        "window": list(window), "years_scored": [int(years[0]), int(years[-1])],
+        "calibration": list(calibration), "mode": mode,
         "reference": dict(REFERENCE), "aggregate_observables": included, "seed": seed,
         "n_weightings": n_weightings, "skill_clip": list(SKILL_CLIP),
         "notes": ["O6 is forced in replay mode: reported, not aggregated"]

@@ -236,3 +236,13 @@ def test_scorecard_table_shape(observed: Observed) -> None:
     assert set(card.rank_stability.index) == {"a", "b"}
     assert card.rank_stability.sum() == pytest.approx(1.0)
     assert {"sign_hits", "sign_n", "sign_p"} <= set(card.table["metric"])
+
+
+def test_window_is_cut_to_the_simulated_years(observed: Observed) -> None:
+    rec = fake_records(observed)
+    short = Records(series=rec.series[rec.series.year <= 2008],
+                    partners=rec.partners[rec.partners.year <= 2008], meta=rec.meta)
+    card = sc.score(short, observed, window=(2000, 2024))
+    assert card.meta["years_scored"] == [2000, 2008]
+    with pytest.raises(ValueError, match="no year"):
+        sc.score(short, observed, window=(2010, 2024))
