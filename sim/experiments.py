@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from sim.errors import ParameterError
 from sim.inputs import Inputs, build_inputs
 from sim.records import Records
@@ -106,4 +109,83 @@ def _meta(scenario, inputs: Inputs, mode: str, seed: int, replicas: int) -> dict
         "period": [int(inputs.years[0]), int(inputs.years[-1])],
         "mode": mode, "seed": seed, "replicas": replicas,
         "milestones": milestones, "fills": list(inputs.fills),
+    }
+
+
+def diverge(
+    base: Records,
+    counterfactual: Records,
+    column: str,
+    *,
+    partner: str | None = None,
+    level: float = 0.9,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """How a counterfactual's outcome series diverges from the base's, per paradigm and year.
+
+    Both runs should share their seed (``run_paradigms(..., seed=s)`` on each scenario): then
+    replica ``i`` of the counterfactual and replica ``i`` of the base draw the same random
+    numbers, and ``cf_i - base_i`` is a paired difference. The band is a paired bootstrap
+    (replica indices resampled jointly in both runs) of the difference of medians.
+
+    Args:
+        base: records of the base scenario.
+        counterfactual: records of the counterfactual, same paradigms and replicas.
+        column: a ``Records.series`` column (``R``, ``S``, ...) or a ``Records.partners``
+            column (``status``, ``coercion``, ``alignment``...), which needs ``partner``.
+        partner: ISO3 code for a partner column.
+        level: coverage of the band (0.9: the 5th to 95th percentile).
+        n_boot: bootstrap resamples.
+        seed: seed of the bootstrap.
+
+    Returns:
+        One row per paradigm x year (years both runs cover): ``paradigm``, ``year``, ``base``
+        and ``counterfactual`` (medians over replicas), ``diff`` (counterfactual - base
+        median), ``lo``, ``hi`` (the band of ``diff``), ``paired_median`` (median of the
+        paired differences) and ``replicas``.
+
+    Raises:
+        ValueError: an unknown column, a partner column without ``partner``, or runs with
+            no paradigm, year or replica in common.
+    """
+    a, b = _wide(base, column, partner), _wide(counterfactual, column, partner)
+    rng = np.random.default_rng(seed)
+    tail = (1.0 - level) / 2.0
+    rows = []
+    for paradigm in [p for p in a if p in b]:
+        x, y = a[paradigm].align(b[paradigm], join="inner")
+        if x.empty or x.shape[1] == 0:
+            continue
+        xa, ya = x.to_numpy(float), y.to_numpy(float)  # (years, replicas)
+        idx = rng.integers(0, xa.shape[1], size=(n_boot, xa.shape[1]))
+        boot = np.stack([np.median(yt[idx], axis=1) - np.median(xt[idx], axis=1)
+                         for xt, yt in zip(xa, ya, strict=True)])  # (years, B)
+        lo, hi = np.quantile(boot, [tail, 1.0 - tail], axis=1)
+        med_x, med_y = np.median(xa, axis=1), np.median(ya, axis=1)
+        rows.append(pd.DataFrame({
+            "paradigm": paradigm, "year": x.index.to_numpy(int), "base": med_x,
+            "counterfactual": med_y, "diff": med_y - med_x, "lo": lo, "hi": hi,
+            "paired_median": np.median(ya - xa, axis=1), "replicas": xa.shape[1],
+        }))
+    if not rows:
+        raise ValueError("the two runs have no paradigm, year and replica in common")
+    return pd.concat(rows, ignore_index=True)
+
+
+def _wide(records: Records, column: str, partner: str | None) -> dict[str, pd.DataFrame]:
+    """Per paradigm: a (year x replica) table of one column."""
+    if column in records.series.columns and column not in ("paradigm", "replica", "year"):
+        frame = records.series
+    elif column in records.partners.columns and column not in ("partner",):
+        if partner is None:
+            raise ValueError(f"'{column}' is a partner column: name a partner (e.g. UKR)")
+        frame = records.partners[records.partners["partner"] == partner]
+        if frame.empty:
+            raise ValueError(f"partner '{partner}' is not in the records")
+    else:
+        raise ValueError(f"unknown column '{column}'")
+    return {
+        name: group.pivot(index="year", columns="replica", values=column)
+        for name, group in frame.groupby("paradigm", sort=False)
     }
