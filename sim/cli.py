@@ -174,7 +174,14 @@ def _stderr_console() -> Console:
 
 
 def _run_with_progress(
-    scenario: Any, paradigms: list[str], *, mode: str, replicas: int, seed: int, data: Any
+    scenario: Any,
+    paradigms: list[str],
+    *,
+    mode: str,
+    replicas: int,
+    seed: int,
+    data: Any,
+    params: dict[str, Any] | None = None,
 ) -> Records:
     """Run every paradigm's ensemble (same seed: common random numbers) with a progress bar."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -203,7 +210,7 @@ def _run_with_progress(
 
         records = run_paradigms(
             scenario, paradigms, mode=mode, replicas=replicas, seed=seed, data=data,
-            progress=on_paradigm,
+            params=params, progress=on_paradigm,
         )  # fmt: skip
         progress.update(task, completed=len(paradigms))
     return records
@@ -313,6 +320,80 @@ def run(
 
     console = Console()
     for table in _summary_tables(records):
+        console.print(table)
+    console.print(f"results written to {out}", highlight=False, markup=False)
+
+
+# --------------------------------------------------------------------------- compare
+
+
+@app.command()
+@handle_errors
+def compare(
+    ctx: typer.Context,
+    scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
+    paradigms: Annotated[
+        str, typer.Option(help="realist, liberal, constructivist, a comma list, or all.")
+    ] = "all",
+    replicas: Annotated[int, typer.Option(help="Replicas per paradigm.")] = 200,
+    seed: Annotated[int, typer.Option(help="Seed shared by all paradigms.")] = 0,
+    window: Annotated[
+        str | None,
+        typer.Option(help="Years scored, e.g. 1991-2008 [default: 1991-2008 and the whole "
+                     "scenario period]."),
+    ] = None,
+    calibration: Annotated[
+        str, typer.Option(help="Years defining z-scores, trends and base rates.")
+    ] = "1991-2007",
+    mode: Annotated[str, typer.Option(help="replay (history forced) or free.")] = "replay",
+    params: Annotated[
+        Path | None, typer.Option(help="Parameter file (TOML or YAML), e.g. from calibrate.")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Output folder [default: results/<scenario-name>/compare]."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace earlier results.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Score every paradigm against the observed record and write the scorecard."""
+    from sim import compare as cmp
+    from sim.paradigms import PARADIGMS
+
+    names = parse_paradigms(paradigms, list(PARADIGMS))
+    check_run_options(mode, replicas, seed)
+    cal = cmp.parse_years(calibration, "--calibration")
+    loaded = load_scenario_arg(scenario)
+    period = (loaded.period.start, loaded.period.end)
+    windows = [cmp.parse_years(window, "--window")] if window else cmp.default_windows(period)
+    cmp.check_windows(windows, cal, period)
+    overrides = cmp.load_params(params) if params is not None else None
+    out = out if out is not None else default_out_dir(loaded.name) / "compare"
+
+    from sim.io import prepare_output_dir
+
+    prepare_output_dir(out, force)  # fail before a long run, not after it
+    from sim.datasets import load_data
+    from sim.observed import load_observed
+
+    data, observed = load_data(), load_observed()
+    records = _run_with_progress(
+        loaded, names, mode=mode, replicas=replicas, seed=seed, data=data, params=overrides
+    )
+    comparison = cmp.score_windows(records, observed, windows, cal)
+    command = cmp.canonical_command(
+        scenario, ",".join(names), mode=mode, replicas=replicas, seed=seed, windows=window,
+        calibration=calibration, params=str(params) if params else None, out=out,
+    )  # fmt: skip
+    cmp.write_comparison(
+        comparison, out, force=force, scenario_name=loaded.name,
+        scenario_sha256=loaded.sha256, data_hashes=data.hashes, command=command,
+        params_file=params,
+    )  # fmt: skip
+    from rich.console import Console
+
+    console = Console(width=None if sys.stdout.isatty() else 120)  # a log file gets it whole
+    for table in cmp.scorecard_tables(comparison):
         console.print(table)
     console.print(f"results written to {out}", highlight=False, markup=False)
 

@@ -101,7 +101,8 @@ def run_paradigms(
 def _meta(scenario, inputs: Inputs, mode: str, seed: int, replicas: int) -> dict[str, Any]:
     milestones = [
         {"id": m.id, "date": str(m.date), "time": m.time, "type": m.type, "role": m.role,
-         "actors": list(m.actors), "label": m.label}
+         "actors": list(m.actors), "label": m.label,
+         "chronology_id": getattr(m, "chronology_id", None)}
         for m in getattr(scenario, "milestones", ())
     ]
     return {

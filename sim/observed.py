@@ -27,6 +27,8 @@ PARTNERS: tuple[str, ...] = (
     "POL", "CZE", "HUN", "SVK", "SVN", "EST", "LVA", "LTU", "ROU", "BGR", "ALB",
     "HRV", "MNE", "MKD", "FIN", "SWE", "UKR", "GEO", "MDA", "BLR", "ARM", "AZE",
 )
+# The citation key of the O5 coding rule: what a zero cell of observed_coercion.csv cites.
+O5_RULE_KEY = "NATOSIM_O5_RULE"
 # O6 event -> partner status level (the coding of Records.partners.status).
 STATUS_EVENT_LEVEL = {"pfp": 1, "map": 2, "invitation": 2, "accession": 3}
 
@@ -302,7 +304,12 @@ def _status(table: pd.DataFrame, path: Path) -> pd.Series:
 def _coercion(table: pd.DataFrame, path: Path) -> pd.DataFrame:
     years = _years(table, path)
     values = _integers(table, "value", path, 0, 3)
-    _require_source(table, values > 0, path)
+    _require_source(table, pd.Series(True, index=table.index), path)
+    rule_only = (values > 0) & (table["source"] == O5_RULE_KEY)
+    if rule_only.any():
+        i = int(np.flatnonzero(rule_only.to_numpy())[0])
+        raise _bad(path, i, f"a non-zero level must cite the source of the act, not only "
+                            f"{O5_RULE_KEY}")
     unknown = ~table["partner"].isin(PARTNERS)
     if unknown.any():
         i = int(np.flatnonzero(unknown.to_numpy())[0])

@@ -301,6 +301,13 @@ class Scorecard:
         return rows.pivot_table(index=["observable", "component"], columns="forecaster",
                                 values="value", aggfunc="first")
 
+    def observable_skills(self) -> pd.DataFrame:
+        """Forecaster x observable (O1-O6): the clipped skill that enters the aggregate,
+        averaged over components. Observables left out of the aggregate (O6 in replay) are
+        reported too; ``meta["aggregate_observables"]`` says which ones count."""
+        observables = sorted(dict.fromkeys(self.table["observable"]))
+        return _observable_skills(self.table, observables)
+
 
 Forecasts = dict[str, Any]
 _Row = tuple[str, str, str, str, str, float]
@@ -551,13 +558,33 @@ def _score_events(obs_id: str, component: str, p_event: dict, p_force: dict,
 # --------------------------------------------------------------------------- sign test
 
 
+def dyadic_milestone_years(records: Records, observed: Observed) -> list[int]:
+    """Years of the NATO–Russia dyadic milestones tested by the sign test.
+
+    A milestone is dyadic when its ``chronology_id`` is an event included in O4 (the inclusion
+    rule of ``sim/data/OBSERVED.md``: acts between the NATO side and Russia). Enlargement acts,
+    coercion of partners and other third-party events are left out: they are scored in O5 and
+    O6. Records whose milestones carry no ``chronology_id`` at all (hand-built records, or no
+    scenario) use the O4 events themselves.
+    """
+    included = observed.events[observed.events["included"] == 1]
+    o4_ids = {int(i) for i in included["chronology_id"]}
+    milestones = records.meta.get("milestones", [])
+    if not any(m.get("chronology_id") is not None for m in milestones):
+        return sorted({int(y) for y in included["year"]})
+    found = {_milestone_year(m) for m in milestones
+             if m.get("chronology_id") is not None and int(m["chronology_id"]) in o4_ids}
+    return sorted(found)
+
+
+def _milestone_year(milestone: dict[str, Any]) -> int:
+    dated = milestone.get("time", milestone.get("date"))
+    return int(float(str(dated)[:4]))
+
+
 def _milestone_years(records: Records, observed: Observed, years: np.ndarray) -> np.ndarray:
-    dated = [m.get("time", m.get("date")) for m in records.meta.get("milestones", [])]
-    found = {int(float(str(d)[:4])) for d in dated if d is not None}
-    if not found:
-        inc = observed.events[observed.events["included"] == 1]
-        found = set(inc["year"].astype(int))
-    return np.array(sorted(y for y in found if y in years and y - 1 in years), dtype=int)
+    found = dyadic_milestone_years(records, observed)
+    return np.array([y for y in found if y in years and y - 1 in years], dtype=int)
 
 
 def _score_sign_test(records: Records, observed: Observed, years: np.ndarray) -> list[_Row]:

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from sim.errors import DataError
 from sim.observed import (
     DATA_DIR,
     FILES,
+    O5_RULE_KEY,
     PARTNERS,
     YEARS,
     Observed,
@@ -106,9 +108,15 @@ def test_missing_column_and_missing_file(data_copy: Path) -> None:
         load_observed(data_copy)
 
 
-def test_nonzero_coercion_needs_a_source(data_copy: Path) -> None:
-    _edit(data_copy / "observed_coercion.csv", "\nPOL,1991,0,", "\nPOL,1991,2,")
+def test_every_coercion_cell_needs_a_source(data_copy: Path) -> None:
+    _edit(data_copy / "observed_coercion.csv", "\nPOL,1991,0,NATOSIM_O5_RULE,", "\nPOL,1991,0,,")
     with pytest.raises(DataError, match="source is empty"):
+        load_observed(data_copy)
+
+
+def test_nonzero_coercion_must_cite_the_act(data_copy: Path) -> None:
+    _edit(data_copy / "observed_coercion.csv", "\nPOL,1991,0,", "\nPOL,1991,2,")
+    with pytest.raises(DataError, match="line 2.*must cite the source of the act"):
         load_observed(data_copy)
 
 
@@ -138,3 +146,60 @@ def test_partner_status_levels(observed: Observed) -> None:
     assert (pol[1993], pol[1994], pol[1997], pol[1999]) == (0, 1, 2, 3)
     assert (mne[2006], mne[2009], mne[2015], mne[2017]) == (1, 2, 2, 3)
     assert observed.partner_status.loc["UKR", 2024] == 1
+
+
+# ------------------------------------------------------------------------------ citations
+
+
+def _source_keys(cell: str) -> list[str]:
+    return [k.strip() for k in cell.split(";") if k.strip()]
+
+
+@pytest.mark.parametrize("path", sorted(DATA_DIR.glob("*.csv")), ids=lambda p: p.name)
+def test_every_source_key_resolves_in_references(path: Path) -> None:
+    references = yaml.safe_load((DATA_DIR / "references.yaml").read_text(encoding="utf-8"))
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if "source" not in table.columns:
+        pytest.skip("no source column")
+    blank = table.index[table["source"].str.strip() == ""]
+    assert blank.empty, f"blank source on lines {[i + 2 for i in blank[:5]]}"
+    keys = {k for cell in table["source"] for k in _source_keys(cell)}
+    assert keys <= set(references), sorted(keys - set(references))
+
+
+def test_zero_coercion_cites_the_coding_rule(observed: Observed) -> None:
+    table = pd.read_csv(DATA_DIR / "observed_coercion.csv", dtype=str, keep_default_na=False)
+    zeros = table[table["value"] == "0"]
+    assert (zeros["source"] == O5_RULE_KEY).all()
+    assert O5_RULE_KEY not in set(table.loc[table["value"] != "0", "source"])
+
+
+# ------------------------------------------------------------------------------ scenario
+
+
+def _observed_coercion_milestones() -> list:
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario("post-cold-war")
+    return [m for m in scenario.milestones if m.type == "coercion" and m.role == "observed"]
+
+
+def test_scenario_coercion_milestones_agree_with_o5(observed: Observed) -> None:
+    milestones = _observed_coercion_milestones()
+    assert milestones
+    for m in milestones:
+        partner = next(a for a in m.actors if a != "RUS")
+        year = int(str(m.date)[:4])
+        assert observed.coercion.loc[partner, year] == m.level, (m.id, partner, year)
+
+
+def test_every_o5_onset_has_a_scenario_milestone(observed: Observed) -> None:
+    """Each observed episode (a non-zero level that differs from the year before) is dated
+    in the scenario; continuing hostilities (UKR 2015-2021, 2023-2024) are not new events."""
+    dated = {(next(a for a in m.actors if a != "RUS"), int(str(m.date)[:4]))
+             for m in _observed_coercion_milestones()}
+    levels = observed.coercion
+    onsets = {(p, y) for p in levels.index for y in levels.columns
+              if levels.loc[p, y] > 0 and (y == levels.columns[0] or
+                                           levels.loc[p, y] != levels.loc[p, y - 1])}
+    assert onsets <= dated, sorted(onsets - dated)

@@ -246,3 +246,22 @@ def test_window_is_cut_to_the_simulated_years(observed: Observed) -> None:
     assert card.meta["years_scored"] == [2000, 2008]
     with pytest.raises(ValueError, match="no year"):
         sc.score(short, observed, window=(2010, 2024))
+
+
+def test_sign_test_uses_only_dyadic_milestones(observed: Observed) -> None:
+    ev = observed.events.set_index("chronology_id")
+    assert ev.loc[23, "included"] == 1 and ev.loc[32, "included"] == 0  # NRC; Georgia war
+    rec = fake_records(observed)
+    milestones = [
+        {"id": "nrc", "date": "2002-05-28", "time": 2002.4, "chronology_id": 23},
+        {"id": "georgia", "date": "2008-08-08", "time": 2008.6, "chronology_id": 32},
+        {"id": "gas", "date": "2006-01-01", "time": 2006.0, "chronology_id": None},
+    ]
+    rec = Records(series=rec.series, partners=rec.partners,
+                  meta={**rec.meta, "milestones": milestones})
+    assert sc.dyadic_milestone_years(rec, observed) == [2002]
+    card = sc.score(rec, observed)
+    assert _value(card, "perfect", "R", "sign_n") == 1.0  # ΔO4(2002) = 12 - 3 != 0
+    # without chronology ids: the O4 events themselves
+    bare = sc.dyadic_milestone_years(fake_records(observed), observed)
+    assert bare == sorted(set(observed.events.loc[observed.events.included == 1, "year"]))

@@ -167,7 +167,8 @@ COERCION: dict[tuple[str, int], tuple[int, str, str, str, str]] = {
     ("UKR", 2006): (1, "IRISHTIMES2006", "https://www.irishtimes.com/news/"
                     "russia-begins-cutting-off-gas-supply-to-ukraine-1.766611", "confirmed",
                     "Gazprom cut gas for Ukrainian consumers 1 Jan 2006"),
-    ("MDA", 2006): (1, "WIKINEWS2006MDA", "https://en.wikinews.org/w/index.php?title="
+    ("MDA", 2006): (1, "WIKINEWS2006MDA;WP_WINEBAN2006",
+                    "https://en.wikinews.org/w/index.php?title="
                     "Gazprom_stops_supplying_gas_to_Moldova&oldid=4581652", "confirmed",
                     "Gazprom stopped gas to Moldova 1 Jan 2006; wine import ban from late Mar "
                     "2006 (WP_WINEBAN2006)"),
@@ -190,7 +191,7 @@ COERCION: dict[tuple[str, int], tuple[int, str, str, str, str]] = {
                     "trade-dispute-warns-ukraine-of-cozying-up-to-eu/a-17037581", "confirmed",
                     "Russian customs classed all Ukrainian imports as risky 14 Aug 2013, an "
                     "almost complete halt of Ukrainian imports for a week"),
-    ("UKR", 2014): (2, "RFERL2014CRIMEA", "https://www.rferl.org/a/"
+    ("UKR", 2014): (2, "RFERL2014CRIMEA;WP_DONBAS", "https://www.rferl.org/a/"
                     "russia-crimea-ukraine-treaty/25301179.html", "confirmed",
                     "annexation of Crimea 18 Mar 2014 (chronology id 43); war in Donbas from "
                     "Apr 2014 with Russian forces involved (WP_DONBAS)"),
@@ -250,11 +251,16 @@ def build_events(chron: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+# A zero cell cites the coding rule itself (NATOSIM_O5_RULE -> OBSERVED.md): no act meeting the
+# rule was found; it is a coding decision, not a positive finding.
+ZERO_CODE = (0, "NATOSIM_O5_RULE", "", "", "")
+
+
 def build_coercion() -> pd.DataFrame:
     rows = []
     for p in PARTNERS:
         for y in YEARS:
-            level, key, url, ver, note = COERCION.get((p, y), (0, "", "", "", ""))
+            level, key, url, ver, note = COERCION.get((p, y), ZERO_CODE)
             rows.append((p, y, level, key, url, ver, note))
     cols = ["partner", "year", "value", "source", "url", "verification", "note"]
     return pd.DataFrame(rows, columns=cols)
