@@ -110,7 +110,10 @@ def base_with(old: str, new: str) -> str:
 
 def test_shipped_scenarios_are_listed():
     names = [name for name, _ in list_scenarios()]
-    assert names == ["post-cold-war", "ratti-2009"]
+    assert names == sorted(names)
+    assert {"post-cold-war", "ratti-2009"} <= set(names)
+    for name in names:  # every shipped scenario, counterfactuals included, loads
+        load_scenario(name)
     assert (scenario_dir() / "post-cold-war.yaml").is_file()
 
 
