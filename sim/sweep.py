@@ -18,6 +18,7 @@ Layout of a results directory::
     sweep.json     what was run: scenario and data hashes, paradigm, seed, outcomes...
     design.parquet the points (one row per point, column ``point`` = index)
     parts/part-<first>-<last>.parquet   results of completed chunks
+    results.parquet the collected table, written once every point is done
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ Progress = Callable[[int, int], None]
 DESIGNS = ("grid", "random", "lhs")
 MANIFEST = "sweep.json"
 DESIGN_FILE = "design.parquet"
+RESULTS = "results.parquet"
 PARTS = "parts"
 
 # --------------------------------------------------------------------------------------
@@ -549,10 +551,10 @@ def run_sweep(
             cluster, chunk_size, progress: as in :func:`run_points`.
 
     Returns:
-        :func:`collect` of the directory: one row per point with ``point``, the effective
-        parameters, the outcomes, ``seed``, ``replicas``, ``mode``, ``paradigm`` and
-        provenance (``scenario``, ``scenario_sha256``, ``data_sha256``,
-        ``natosim_version``).
+        :func:`collect` of the directory (also written to ``out_dir/results.parquet``): one
+        row per point with ``point``, the effective parameters, the outcomes, ``seed``,
+        ``replicas``, ``mode``, ``paradigm`` and provenance (``scenario``,
+        ``scenario_sha256``, ``data_sha256``, ``natosim_version``).
 
     Raises:
         ParameterError: bad parameters, or ``out_dir`` holding a different sweep.
@@ -576,7 +578,9 @@ def run_sweep(
         finished += len(part)
         if progress is not None:
             progress(finished, len(points))
-    return collect(out)
+    table = collect(out)
+    _atomic_write(out / RESULTS, lambda tmp: table.to_parquet(tmp, index=False))
+    return table
 
 
 def _result_rows(part: pd.DataFrame, points: pd.DataFrame, context: Context,

@@ -22,6 +22,7 @@ from sim.sweep import (
     MANIFEST,
     OUTCOMES,
     PARTS,
+    RESULTS,
     collect,
     completed_points,
     design,
@@ -155,6 +156,7 @@ def test_sweep_table_has_parameters_outcomes_seed_and_provenance(short, tmp_path
         "part-00000000-00000001.parquet", "part-00000002-00000003.parquet",
         "part-00000004-00000004.parquet"]
     assert (tmp_path / "out" / DESIGN_FILE).is_file()
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "out" / RESULTS), table)
 
 
 def test_rerun_skips_done_points_and_refuses_a_different_sweep(short, tmp_path):
