@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	echo "using $$PYBIN ($$($$PYBIN -V))"; \
 	[ -x $(PY) ] || $$PYBIN -m venv $(VENV); \
 	$(PY) -m pip install -q --upgrade pip && \
-	$(PY) -m pip install -q -e ".[dev]" && touch $(STAMP)
+	$(PY) -m pip install -q -e ".[dev,app]" && touch $(STAMP)
 
 venv: $(STAMP)
 
