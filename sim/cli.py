@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 MODES = ("replay", "free")
 MAX_REPLICAS = 100_000
+MAX_PROCESSES = 64
 EXIT_INPUT = 2
 
 app = typer.Typer(
@@ -125,8 +126,14 @@ def parse_paradigms(value: str, known: list[str]) -> list[str]:
     names = [v.strip().lower() for v in value.split(",") if v.strip()]
     unknown = [n for n in names if n not in known]
     if unknown or not names:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], known, n=1) if unknown else []
+        hint = f"; did you mean '{close[0]}'?" if close else ""
         raise ParameterError(
-            "--paradigm", "", f"unknown paradigm {value!r}; choose {', '.join(known)} or all"
+            "--paradigm",
+            "",
+            f"unknown paradigm {value!r}{hint}; choose {', '.join(known)} or all",
         )
     return list(dict.fromkeys(names))
 
@@ -139,6 +146,14 @@ def check_run_options(mode: str, replicas: int, seed: int) -> None:
         raise ParameterError("--replicas", "", f"expected 1 to {MAX_REPLICAS:,}, got {replicas}")
     if seed < 0:
         raise ParameterError("--seed", "", f"expected a non-negative integer, got {seed}")
+
+
+def check_processes(processes: int) -> None:
+    """Raise ParameterError for a process count below 1 or above :data:`MAX_PROCESSES`."""
+    if not 1 <= processes <= MAX_PROCESSES:
+        raise ParameterError(
+            "--processes", "", f"expected 1 to {MAX_PROCESSES}, got {processes}"
+        )
 
 
 def _looks_like_path(value: str) -> bool:
@@ -182,6 +197,7 @@ def _run_with_progress(
     seed: int,
     data: Any,
     params: dict[str, Any] | None = None,
+    processes: int = 1,
 ) -> Records:
     """Run every paradigm's ensemble (same seed: common random numbers) with a progress bar."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -210,7 +226,7 @@ def _run_with_progress(
 
         records = run_paradigms(
             scenario, paradigms, mode=mode, replicas=replicas, seed=seed, data=data,
-            params=params, progress=on_paradigm,
+            params=params, progress=on_paradigm, processes=processes,
         )  # fmt: skip
         progress.update(task, completed=len(paradigms))
     return records
@@ -285,6 +301,9 @@ def run(
         Path | None, typer.Option(help="Output folder [default: results/<scenario-name>].")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace earlier results.")] = False,
+    processes: Annotated[
+        int, typer.Option(help="Run the paradigms in this many processes (same results).")
+    ] = 1,
     debug: DebugOption = False,
 ) -> None:
     """Run the ensembles and write tables, charts and a manifest."""
@@ -292,6 +311,7 @@ def run(
 
     paradigms = parse_paradigms(paradigm, list(PARADIGMS))
     check_run_options(mode, replicas, seed)
+    check_processes(processes)
     loaded = load_scenario_arg(scenario)
     out = out if out is not None else default_out_dir(loaded.name)
 
@@ -302,8 +322,9 @@ def run(
 
     data = load_data()
     records = _run_with_progress(
-        loaded, paradigms, mode=mode, replicas=replicas, seed=seed, data=data
-    )
+        loaded, paradigms, mode=mode, replicas=replicas, seed=seed, data=data,
+        processes=processes,
+    )  # fmt: skip
     console = _stderr_console()
     status = console.status("writing tables and charts") if console.is_terminal else nullcontext()
     with status:
@@ -441,6 +462,97 @@ def scenario_counts(scenario: Any) -> str:
     return f"scenario {scenario.name!r}, period {period}, {len(scenario.milestones)} milestones" + (
         f" ({by_role})" if by_role else ""
     )
+
+
+# --------------------------------------------------------------------------- reproduce
+
+
+@app.command()
+@handle_errors
+def reproduce(
+    ctx: typer.Context,
+    manifest: Annotated[Path, typer.Argument(help="A run's manifest.json (or its folder).")],
+    debug: DebugOption = False,
+) -> None:
+    """Re-run a recorded result in a temporary folder and compare every output file."""
+    import tempfile
+
+    from sim import reproduce as rep
+    from sim.datasets import load_data
+
+    content = rep.read_manifest(manifest)
+    recorded = _recorded_params(content["command"], manifest)
+    scenario_arg = str(recorded["scenario"])
+    loaded = load_scenario_arg(scenario_arg)
+    rep.check_inputs(manifest, content, scenario_arg, loaded.sha256, load_data().hashes)
+    want_debug = _debug_requested({"debug": debug, "ctx": ctx})
+    with tempfile.TemporaryDirectory(prefix="natosim-reproduce-") as tmp:
+        out = Path(tmp) / "out"
+        _invoke_quietly(rep.rerun_args(content["command"], out, want_debug))
+        report = rep.compare_outputs(content, out)
+    _print_report(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _recorded_params(command: list[str], manifest: Path) -> dict[str, Any]:
+    """Parse a recorded ``natosim <command> ...`` line with the command's own options."""
+    group = typer.main.get_command(app)
+    sub = getattr(group, "commands", {}).get(command[1])
+    if sub is None or "out" not in {p.name for p in sub.params}:
+        raise InputError(str(manifest), "command", f"cannot reproduce 'natosim {command[1]}'")
+    try:
+        with sub.make_context(command[1], list(command[2:])) as parsed:
+            return dict(parsed.params)
+    except Exception as exc:  # typer's (vendored) click usage errors
+        if not hasattr(exc, "format_message"):
+            raise
+        reason = f"not a valid natosim command ({exc.format_message()})"
+        raise InputError(str(manifest), "command", reason) from None
+
+
+def _invoke_quietly(args: list[str]) -> None:
+    """Run ``natosim ARGS`` in this process, discarding what it prints on stdout."""
+    import contextlib
+    import io
+
+    group = typer.main.get_command(app)
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = group.main(args=args, prog_name="natosim", standalone_mode=False)
+    if code:  # the re-run has printed its one-line error on stderr
+        raise typer.Exit(code)
+
+
+def _print_report(report: Any) -> None:
+    """The file-by-file comparison as a rich table, then notes and a one-line verdict."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    styles = {"match": "green", "mismatch": "bold red", "missing": "red", "extra": "red"}
+    table = Table(title="reproduction: recorded vs re-run (sha256)")
+    for column in ("file", "recorded", "re-run", "result"):
+        table.add_column(column, no_wrap=True)
+    for check in report.files:
+        table.add_row(
+            Text(check.name), Text((check.recorded or "—")[:12]), Text((check.rerun or "—")[:12]),
+            Text(check.status, style=styles[check.status]),
+        )  # fmt: skip
+    settings = f"differs: {', '.join(report.settings)}" if report.settings else "match"
+    table.add_row(Text("manifest.json (settings)"), Text(""), Text(""),
+                  Text(settings, style="green" if not report.settings else "bold red"))  # fmt: skip
+    console = Console()
+    console.print(table)
+    for note in report.notes:
+        console.print(f"note: {note}", highlight=False, markup=False)
+    bad = [c.name for c in report.files if c.status != "match"]
+    verdict = (
+        f"reproduced: all {len(report.files)} files and the settings match"
+        if report.ok
+        else f"NOT reproduced: {len(bad)} of {len(report.files)} files differ"
+        + (f"; settings differ: {', '.join(report.settings)}" if report.settings else "")
+    )
+    console.print(verdict, highlight=False, markup=False)
 
 
 def entry() -> None:

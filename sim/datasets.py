@@ -20,6 +20,7 @@ import pandas as pd
 import yaml
 
 from sim.errors import DataError
+from sim.safeload import MAX_DATA_BYTES, read_bytes_file
 
 FIRST_YEAR, LAST_YEAR = 1991, 2024
 REFERENCES = "references.yaml"
@@ -231,7 +232,7 @@ def _read_text(path: Path) -> tuple[str, str]:
     """Return the UTF-8 text of a file and its sha256, or raise a DataError."""
     if not path.is_file():
         raise DataError(path, "", "file is missing")
-    data = path.read_bytes()
+    data = read_bytes_file(path, limit=MAX_DATA_BYTES, error=DataError, what="data file")
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise DataError(path, "", "file is empty; expected a header line and data rows")

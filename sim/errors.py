@@ -23,6 +23,10 @@ class InputError(Exception):
         self.message = message
         super().__init__(self.one_line())
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, str]]:
+        """Pickle with the three fields (errors cross process boundaries in ensembles)."""
+        return (type(self), (self.source, self.where, self.message))
+
     def one_line(self) -> str:
         parts = [p for p in (self.source, self.where) if p]
         return ": ".join([*parts, self.message])

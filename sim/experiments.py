@@ -86,9 +86,20 @@ def run_paradigms(
     params: dict[str, Any] | None = None,
     data=None,
     progress: Callable[[str], None] | None = None,
+    processes: int = 1,
 ) -> Records:
-    """Run several paradigms with the same seed (common random numbers) and join records."""
+    """Run several paradigms with the same seed (common random numbers) and join records.
+
+    Args:
+        processes: worker processes for the paradigms (``1``: run them here, one after the
+            other). Each paradigm's ensemble is seeded with ``seed`` wherever it runs and the
+            parts are joined in the order of ``paradigms``, so the records are identical for
+            any number of processes.
+    """
     scenario, data, inputs = resolve(scenario, data)
+    if processes > 1 and len(paradigms) > 1:
+        kwargs = dict(mode=mode, replicas=replicas, seed=seed, params=params, inputs=inputs)
+        return Records.concat(_in_processes(scenario, paradigms, processes, progress, kwargs))
     parts = []
     for name in paradigms:
         if progress is not None:
@@ -96,6 +107,37 @@ def run_paradigms(
         parts.append(run_ensemble(scenario, name, mode=mode, replicas=replicas, seed=seed,
                                   params=params, data=data, inputs=inputs))
     return Records.concat(parts)
+
+
+def _in_processes(
+    scenario,
+    paradigms: Sequence[str],
+    processes: int,
+    progress: Callable[[str], None] | None,
+    kwargs: dict[str, Any],
+) -> list[Records]:
+    """Run each paradigm's ensemble in a worker process; return the parts in given order.
+
+    Workers start by ``forkserver`` (``spawn`` where unavailable), never a bare ``fork`` of
+    a process that may hold threads (the progress bar's).
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["sim.experiments", "sim.model"])  # import once
+    else:
+        context = multiprocessing.get_context("spawn")
+    workers = min(processes, len(paradigms))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(run_ensemble, scenario, name, **kwargs) for name in paradigms]
+        parts = []
+        for name, future in zip(paradigms, futures, strict=True):
+            if progress is not None:
+                progress(name)
+            parts.append(future.result())
+    return parts
 
 
 def _meta(scenario, inputs: Inputs, mode: str, seed: int, replicas: int) -> dict[str, Any]:

@@ -134,9 +134,15 @@ def build_inputs(scenario: Scenario, data: Dataset) -> Inputs:
     rows = slice(period.start - int(span[0]), period.stop - int(span[0]))
     partners = list(scenario.agents.partners)
     countries = data.countries.set_index("iso3")
-    unknown = [p for p in partners if p not in countries.index]
+    known = set(countries.index[countries["role"] == "partner"])
+    unknown = [p for p in partners if p not in known]
     if unknown:
-        raise ScenarioError(scenario.name, "agents.partners", f"no data for {unknown}")
+        source = getattr(scenario, "source_file", scenario.name)
+        message = (
+            f"no partner data for {', '.join(unknown)}; partners are the countries with role "
+            "'partner' in sim/data/countries.csv"
+        )
+        raise ScenarioError(source, f"agents.partners[{partners.index(unknown[0])}]", message)
     attrs = countries.loc[partners].copy()
     for iso3, overrides in (scenario.partner_overrides or {}).items():
         for key, value in overrides.items():

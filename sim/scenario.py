@@ -24,12 +24,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
 )
 
 from sim.errors import ScenarioError
+from sim.safeload import MAX_SCENARIO_BYTES, read_text_file, safe_load_yaml, short_repr
 
 # --------------------------------------------------------------------------------------
 # Vocabulary
@@ -492,6 +494,13 @@ class Scenario(_Frozen):
     add: tuple[Milestone, ...] = ()
     shift: dict[str, dt.date] = Field(default_factory=dict)
     partner_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    _source_file: str = PrivateAttr(default="")
+
+    @property
+    def source_file(self) -> str:
+        """The YAML file this scenario was loaded from (its name if built in code), for
+        error messages; not part of the scenario's content or hash."""
+        return self._source_file or self.name
 
     @field_validator("partner_overrides")
     @classmethod
@@ -596,8 +605,13 @@ def _model_at(loc: tuple[str | int, ...], root: type[BaseModel]) -> type[BaseMod
 
 
 def _first_error(exc: ValidationError, root: type[BaseModel]) -> tuple[str, str]:
-    """Turn the first pydantic error into ``(key path, plain-words message)``."""
-    err = exc.errors(include_url=False)[0]
+    """Turn the first pydantic error into ``(key path, plain-words message)``.
+
+    An unknown key is reported before anything else: a misspelt key also makes the intended
+    one "missing", and "unknown key 'descripton'; did you mean 'description'?" says both.
+    """
+    errors = exc.errors(include_url=False)
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
     cause = (err.get("ctx") or {}).get("error")
     if isinstance(cause, _KeyedError):
@@ -610,9 +624,10 @@ def _first_error(exc: ValidationError, root: type[BaseModel]) -> tuple[str, str]
     if kind == "missing":
         return format_loc(loc), "required field missing"
     if kind == "literal_error":
-        return format_loc(loc), f"expected {err['ctx']['expected']}, got {err['input']!r}"
+        return format_loc(loc), f"expected {err['ctx']['expected']}, got {short_repr(err['input'])}"
     msg = msg.removeprefix("Value error, ").replace("Input should be", "expected", 1)
-    return format_loc(loc), f"{msg} (got {err['input']!r})" if kind != "value_error" else msg
+    got = short_repr(err["input"])
+    return format_loc(loc), f"{msg} (got {got})" if kind != "value_error" else msg
 
 
 # --------------------------------------------------------------------------------------
@@ -659,15 +674,14 @@ def _locate(path_or_name: str | Path) -> Path:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    text = read_text_file(
+        path, limit=MAX_SCENARIO_BYTES, error=ScenarioError, what="scenario file"
+    )
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(str(path), "", f"cannot read file ({exc.strerror})") from None
-    try:
-        data = yaml.safe_load(text)
+        data = safe_load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
+        where = f"line {mark.line + 1}" if mark is not None else _reader_line(exc, text)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
         if context and start is not None and mark is not start:
@@ -676,6 +690,12 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ScenarioError(str(path), "", "expected a YAML mapping with name, period, ...")
     return data
+
+
+def _reader_line(exc: yaml.YAMLError, text: str) -> str:
+    """``line N`` of a YAML reader error (a control character), which has no mark."""
+    position = getattr(exc, "position", None)
+    return f"line {text[:position].count(chr(10)) + 1}" if isinstance(position, int) else ""
 
 
 def _validate_file(path: Path, data: dict[str, Any]) -> ScenarioFile:
@@ -699,6 +719,10 @@ def _base_path(path: Path, extends: str) -> Path:
         candidate = (folder / rel).resolve()
         if candidate.is_relative_to(folder.resolve()) and candidate.is_file():
             return candidate
+        if folder == path.parent and (folder / rel).is_symlink():
+            raise ScenarioError(
+                str(path), "extends", f"'{extends}' is a link that leads outside this folder"
+            )
     raise ScenarioError(
         str(path), "extends", f"no file '{rel}' next to this file or among shipped scenarios"
     )
@@ -810,10 +834,12 @@ def _shifted(path: Path, m: Milestone, raw_value: Any, period: Period) -> Milest
 
 def _build(path: Path, fields: dict[str, Any], origins: list[Any]) -> Scenario:
     try:
-        return Scenario.model_validate(fields)
+        scenario = Scenario.model_validate(fields)
     except ValidationError as exc:
         where, message = _first_error(exc, Scenario)
         raise ScenarioError(str(path), _origin_where(where, origins, fields), message) from None
+    scenario._source_file = str(path)
+    return scenario
 
 
 def _origin_where(where: str, origins: list[Any], fields: dict[str, Any]) -> str:

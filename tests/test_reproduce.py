@@ -1,0 +1,245 @@
+"""Outputs are never half-written, and a result can be reproduced byte for byte.
+
+- A real ``natosim run`` killed with SIGKILL while writing leaves the previous complete
+  results, or none; the next run removes what the killed one left behind.
+- Same inputs and seed give byte-identical files, in one process or two.
+- ``natosim reproduce DIR/manifest.json`` re-runs and compares every file hash.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sim import datasets, io
+from sim.cli import app
+
+runner = CliRunner()
+OUTPUT_FILES = {*io.TABLE_FILES, *io.CHART_FILES, io.MANIFEST_NAME}
+
+
+def _scenario(folder: Path, start: int = 2004, end: int = 2008) -> Path:
+    """A short scenario extending the shipped baseline (fast runs)."""
+    path = folder / "short.yaml"
+    path.write_text(
+        textwrap.dedent(
+            f"""\
+            name: short-repro
+            description: "The baseline cut to {start}-{end}."
+            extends: post-cold-war.yaml
+            period:
+              start: {start}
+              end: {end}
+            """
+        )
+    )
+    return path
+
+
+def _run_args(scenario: Path, out: Path, *extra: str) -> list[str]:
+    return ["run", str(scenario), "--replicas", "4", "--seed", "11", "--out", str(out), *extra]
+
+
+def _files(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+def _is_complete(directory: Path) -> bool:
+    """Every file the manifest lists exists with its recorded hash, and nothing else."""
+    manifest = json.loads((directory / io.MANIFEST_NAME).read_text())
+    names = {p.name for p in directory.iterdir()}
+    if names != {*manifest["files"], io.MANIFEST_NAME}:
+        return False
+    return all(io.file_sha256(directory / n) == h for n, h in manifest["files"].items())
+
+
+def _leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".natosim-"))
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory) -> tuple[Path, Path]:
+    """One complete run: (scenario, output folder)."""
+    folder = tmp_path_factory.mktemp("recorded")
+    scenario = _scenario(folder)
+    out = folder / "out"
+    result = runner.invoke(app, _run_args(scenario, out))
+    assert result.exit_code == 0, result.output
+    return scenario, out
+
+
+# --------------------------------------------------------------------------- atomic outputs
+
+
+def _start_run(args: list[str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "sim", *args],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+
+
+def _kill_while_writing(proc: subprocess.Popen, parent: Path, timeout: float = 120) -> None:
+    """SIGKILL ``proc`` as soon as its staging folder holds a file (mid-way through writing)."""
+    pattern = f".natosim-staging-{proc.pid}-*"
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if any(any(d.iterdir()) for d in parent.glob(pattern) if d.is_dir()):
+                break
+            time.sleep(0.002)
+        assert proc.poll() is None, "the run finished before it could be killed"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+
+
+def test_killed_run_leaves_previous_results_or_none(tmp_path: Path) -> None:
+    scenario = _scenario(tmp_path)
+    out = tmp_path / "out"
+
+    _kill_while_writing(_start_run(_run_args(scenario, out)), tmp_path)
+    assert not out.exists()  # no previous results: none
+    assert len(_leftovers(tmp_path)) == 1  # the killed run's unfinished staging folder
+
+    result = runner.invoke(app, _run_args(scenario, out))
+    assert result.exit_code == 0, result.output
+    assert _is_complete(out) and _leftovers(tmp_path) == []  # the next run cleaned up
+    before = _files(out)
+
+    _kill_while_writing(_start_run(_run_args(scenario, out, "--force", "--seed", "3")), tmp_path)
+    assert _files(out) == before  # previous complete results, untouched
+
+
+def test_stale_staging_of_a_dead_run_is_removed_live_one_kept(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f".natosim-staging-{dead.pid}-abc"
+    stale.mkdir()
+    (stale / "series.csv").write_text("truncated")
+    live = tmp_path / f".natosim-staging-{os.getppid()}-def"  # our parent process runs
+    live.mkdir()
+    foreign = tmp_path / ".natosim-staging-notapid"  # unknown layout: never touched
+    foreign.mkdir()
+    assert io.clean_stale_dirs(tmp_path) == [stale]
+    assert _leftovers(tmp_path) == sorted([live.name, foreign.name])
+
+
+def test_results_retired_by_a_dead_run_are_put_back(tmp_path: Path, fake_records) -> None:
+    """Killed between moving the old results aside and the new ones in: restore the old."""
+    out = tmp_path / "out"
+    io.write_run(fake_records, out, force=False, scenario_name="fake", scenario_sha256="0" * 64,
+                 data_hashes={}, command=["natosim", "run", "fake"])  # fmt: skip
+    before = _files(out)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    retired = tmp_path / f".natosim-old-{dead.pid}-xyz"
+    retired.mkdir()
+    os.rename(out, retired / "out")
+    io.prepare_output_dir(out, force=True)
+    assert _files(out) == before and _leftovers(tmp_path) == []
+
+
+# --------------------------------------------------------------------------- byte-identical
+
+
+def test_one_or_two_processes_give_byte_identical_outputs(recorded, tmp_path: Path) -> None:
+    scenario, first = recorded
+    again = tmp_path / "two"
+    result = runner.invoke(app, _run_args(scenario, again, "--processes", "2"))
+    assert result.exit_code == 0, result.output
+    one, two = _files(first), _files(again)
+    assert set(one) == set(two) == OUTPUT_FILES
+    for name in OUTPUT_FILES - {io.MANIFEST_NAME}:
+        assert one[name] == two[name], name  # CSV, Parquet and PNG alike
+    m1, m2 = (json.loads(files[io.MANIFEST_NAME]) for files in (one, two))
+    assert {k for k in m1 if m1[k] != m2[k]} <= {"created", "command"}  # --out differs
+    assert m1["command"][:-1] == m2["command"][:-1]  # --processes is not recorded
+
+
+def test_run_paradigms_in_processes_equals_one_process() -> None:
+    from sim.experiments import run_paradigms
+
+    names = ["realist", "liberal", "constructivist"]
+    kwargs = {"replicas": 3, "seed": 5, "mode": "free"}
+    one = run_paradigms("ratti-2009", names, **kwargs)
+    two = run_paradigms("ratti-2009", names, processes=2, **kwargs)
+    assert one.series.equals(two.series) and one.partners.equals(two.partners)
+    assert one.meta == two.meta
+
+
+# --------------------------------------------------------------------------- reproduce
+
+
+def test_reproduce_matches(recorded) -> None:
+    _, out = recorded
+    result = runner.invoke(app, ["reproduce", str(out / io.MANIFEST_NAME)])
+    assert result.exit_code == 0, result.output
+    for name in OUTPUT_FILES - {io.MANIFEST_NAME}:
+        assert name in result.stdout
+    assert "mismatch" not in result.stdout
+    assert "reproduced: all 8 files and the settings match" in result.stdout
+
+
+def _tampered_copy(out: Path, tmp_path: Path, edit) -> Path:  # noqa: ANN001
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    manifest = json.loads((copy / io.MANIFEST_NAME).read_text())
+    edit(manifest)
+    (copy / io.MANIFEST_NAME).write_text(json.dumps(manifest))
+    return copy
+
+
+def test_reproduce_reports_a_different_file_and_settings(recorded, tmp_path: Path) -> None:
+    _, out = recorded
+
+    def tamper(manifest: dict) -> None:
+        manifest["files"]["series.csv"] = "0" * 64
+        manifest["params"]["realist"]["kappa"] = 2.5
+
+    copy = _tampered_copy(out, tmp_path, tamper)
+    result = runner.invoke(app, ["reproduce", str(copy)])  # the folder works as well
+    assert result.exit_code == 1, result.output
+    row = next(line for line in result.stdout.splitlines() if "series.csv" in line)
+    assert "mismatch" in row and "000000000000" in row
+    partners = next(line for line in result.stdout.splitlines() if "partners.csv" in line)
+    assert "match" in partners and "mismatch" not in partners
+    assert "NOT reproduced: 1 of 8 files differ; settings differ: params" in result.stdout
+
+
+def test_reproduce_refuses_a_changed_scenario(recorded, tmp_path: Path) -> None:
+    scenario, out = recorded
+    copy = tmp_path / "run"
+    shutil.copytree(out, copy)
+    changed = tmp_path / "short.yaml"
+    changed.write_text(scenario.read_text().replace("end: 2008", "end: 2007"))
+
+    def point_to_changed(manifest: dict) -> None:
+        manifest["command"][2] = str(changed)
+
+    copy = _tampered_copy(out, tmp_path / "t", point_to_changed)
+    result = runner.invoke(app, ["reproduce", str(copy)])
+    assert result.exit_code == 2, result.output
+    line = result.stderr.strip()
+    assert line.startswith(f"error: {changed}: scenario differs from the one recorded")
+    assert "\n" not in line
+
+
+def test_reproduce_refuses_changed_data(recorded, tmp_path: Path, monkeypatch) -> None:
+    _, out = recorded
+    data = tmp_path / "data"
+    shutil.copytree(datasets.default_data_dir(), data)
+    milex = data / "milex.csv"
+    milex.write_text(milex.read_text().replace("253.220528", "253.220529", 1))
+    monkeypatch.setattr(datasets, "default_data_dir", lambda: data)
+    result = runner.invoke(app, ["reproduce", str(out / io.MANIFEST_NAME)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert "data: data files differ from the manifest: milex.csv (changed)" in result.stderr
