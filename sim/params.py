@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from sim.errors import ParameterError
+from sim.safeload import MAX_SCENARIO_BYTES, read_text_file, safe_load_yaml
 
 #: The nested parameter format: ``{"chassis": {"mu": 0.7}, "realist": {"kappa": 1.5}}``.
 Nested = dict[str, dict[str, float]]
@@ -345,16 +346,19 @@ def load_provenance(path: str | Path) -> dict[str, Any]:
 def _read_table(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     kind = _file_kind(path)
+    if not path.exists():
+        message = "cannot read the parameter file (No such file or directory)"
+        raise ParameterError(str(path), "", message)
+    text = read_text_file(
+        path, limit=MAX_SCENARIO_BYTES, error=ParameterError, what="parameter file"
+    )  # size limit, binary and UTF-8 checks
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        message = f"cannot read the parameter file ({exc.strerror})"
-        raise ParameterError(str(path), "", message) from None
-    try:
-        table = tomllib.loads(text) if kind == "toml" else yaml.safe_load(text)
+        table = tomllib.loads(text) if kind == "toml" else safe_load_yaml(text)
     except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
-        detail = str(exc).splitlines()[0]
-        raise ParameterError(str(path), "", f"{kind.upper()} syntax error: {detail}") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        detail = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParameterError(str(path), where, f"{kind.upper()} syntax error: {detail}") from None
     if table is None:
         return {}
     if not isinstance(table, dict):
