@@ -15,7 +15,7 @@ source and one price base.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -200,6 +200,38 @@ def build_inputs(scenario: Scenario, data: Dataset) -> Inputs:
         milestones=tuple(m for m in scenario.milestones if m.role == "input"),
         fills=tuple(fills),
     )
+
+
+def freeze_inputs(
+    inputs: Inputs, after_year: int, fields: tuple[str, ...] = ("dem_russia", "gdp_russia")
+) -> Inputs:
+    """New inputs with some yearly series held at their ``after_year`` value for later years.
+
+    Used for the frozen-inputs check: Russian democracy and GDP after the calibration window
+    may be consequences of the relation (sanctions, war) rather than causes of it.
+
+    Args:
+        inputs: the inputs to copy (not modified).
+        after_year: the last year whose values are kept (clamped to the covered years).
+        fields: names of yearly ``Inputs`` arrays, ``(T,)`` or ``(T, P)``.
+
+    Returns:
+        A copy of ``inputs`` with ``fields`` frozen and the freeze logged in ``fills``.
+
+    Raises:
+        ValueError: a field is not a yearly array of the inputs.
+    """
+    i = inputs.index(after_year)
+    frozen: dict[str, np.ndarray] = {}
+    for name in fields:
+        values = getattr(inputs, name, None)
+        if not isinstance(values, np.ndarray) or values.shape[:1] != inputs.years.shape:
+            raise ValueError(f"{name!r} is not a yearly input array")
+        held = values.copy()
+        held[i + 1:] = values[i]
+        frozen[name] = held
+    note = f"frozen after {int(inputs.years[i])}: {', '.join(fields)}"
+    return replace(inputs, **frozen, fills=(*inputs.fills, note))
 
 
 def _flag(column: pd.Series) -> np.ndarray:

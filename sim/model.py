@@ -118,7 +118,9 @@ class NatoRussiaModel(mesa.Model):
 
     Args:
         scenario: a shipped scenario name, a YAML path, or a loaded ``Scenario``.
-        paradigm: ``realist``, ``liberal`` or ``constructivist``.
+        paradigm: ``realist``, ``liberal`` or ``constructivist``, or a ready
+            :class:`~sim.paradigms.Paradigm` instance (e.g. the encompassing mixture of
+            ``sim.paradigms.mixture``), which then carries its own parameter values.
         mode: ``replay`` (NATO and partner milestones forced at their dates) or ``free``
             (enlargement decisions endogenous from the start year).
         replicas: K, the number of replicas advanced together.
@@ -131,7 +133,7 @@ class NatoRussiaModel(mesa.Model):
     def __init__(
         self,
         scenario="post-cold-war",
-        paradigm: str = "realist",
+        paradigm: str | Paradigm = "realist",
         mode: str = "replay",
         replicas: int = 1,
         rng=None,
@@ -145,15 +147,13 @@ class NatoRussiaModel(mesa.Model):
         **paradigm_params: float,
     ) -> None:
         super().__init__(rng=rng)
-        if paradigm not in PARADIGMS:
-            raise ParameterError("--paradigm", paradigm, f"expected one of {list(PARADIGMS)}")
         if mode not in MODES:
             raise ParameterError("--mode", mode, f"expected one of {list(MODES)}")
         if int(replicas) < 1:
             raise ParameterError("--replicas", str(replicas), "expected an integer >= 1")
         given = {"beta": beta, "mu": mu, "psi": psi, "h_bar": h_bar, "c_E": c_E, "c_F": c_F}
         self.p = chassis_params({k: v for k, v in given.items() if v is not None})
-        self.paradigm: Paradigm = PARADIGMS[paradigm](**paradigm_params)
+        self.paradigm: Paradigm = _make_paradigm(paradigm, paradigm_params)
         self.mode = mode
         self.K = int(replicas)
         self.inputs = inputs if inputs is not None else _load_inputs(scenario)
@@ -427,6 +427,18 @@ class NatoRussiaModel(mesa.Model):
         self.run_until(self.end + 1.0)
         return self
 
+    def recorded(self) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """The years recorded so far and the raw arrays behind :meth:`records` (views).
+
+        Returns:
+            ``(years (T,), series {column: (T, K)}, partners {column: (T, K, P)})`` with the
+            ``Records`` column names; for fast loss evaluation without building DataFrames.
+        """
+        done = self.year - self.start
+        series = {name: self._series[:done, j] for j, name in enumerate(_SERIES)}
+        partners = {name: self._partner_rec[:done, j] for j, name in enumerate(_PARTNER)}
+        return self.inputs.years[:done], series, partners
+
     def records(self) -> Records:
         """The recorded years as tidy tables (see sim/records.py)."""
         from sim.records import records_from_arrays
@@ -441,6 +453,18 @@ class NatoRussiaModel(mesa.Model):
             meta={"mode": self.mode, "replicas": self.K,
                   "params": {self.paradigm.name: {**self.p, **self.paradigm.values}}},
         )
+
+
+def _make_paradigm(paradigm: str | Paradigm, values: dict[str, float]) -> Paradigm:
+    """A paradigm instance from a registered name and its values, or the instance given."""
+    if isinstance(paradigm, Paradigm):
+        if values:
+            raise ParameterError("--paradigm", paradigm.name,
+                                 "set the parameters on the paradigm instance, not as keywords")
+        return paradigm
+    if paradigm not in PARADIGMS:
+        raise ParameterError("--paradigm", str(paradigm), f"expected one of {list(PARADIGMS)}")
+    return PARADIGMS[paradigm](**values)
 
 
 def _load_inputs(scenario) -> Inputs:

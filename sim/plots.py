@@ -636,10 +636,10 @@ def mark_split(fig: Figure, last_train_year: int) -> Figure:
         ax.axvline(x, color=SPLIT_COLOR, lw=1.2, ls="--", zorder=5, gid="train-test-split")
     if axes:
         top = max(axes, key=lambda ax: ax.get_position().y1)
-        top.text(x, 0.98, "train  ", transform=top.get_xaxis_transform(), ha="right",
-                 va="top", fontsize=7, color=SPLIT_COLOR, gid="split-label")
-        top.text(x, 0.98, "  test", transform=top.get_xaxis_transform(), ha="left",
-                 va="top", fontsize=7, color=SPLIT_COLOR, gid="split-label")
+        top.text(x, 0.02, "train  ", transform=top.get_xaxis_transform(), ha="right",
+                 va="bottom", fontsize=7, color=SPLIT_COLOR, gid="split-label")
+        top.text(x, 0.02, "  test", transform=top.get_xaxis_transform(), ha="left",
+                 va="bottom", fontsize=7, color=SPLIT_COLOR, gid="split-label")
     return fig
 
 
@@ -658,14 +658,17 @@ def plot_skill_by_horizon(horizons: pd.DataFrame) -> Figure:
     with matplotlib.rc_context(STYLE):
         fig = _new_figure(7.0, 4.6)
         ax = fig.subplots()
-        for i, (name, part) in enumerate(horizons.groupby("forecaster", sort=False)):
+        paradigms = list(dict.fromkeys(horizons.loc[horizons["kind"] != "baseline",
+                                                    "forecaster"]))
+        for name, part in horizons.groupby("forecaster", sort=False):
             means = part.groupby("horizon")["skill"].mean()
-            if (part["kind"] == "baseline").all():
+            if name not in paradigms:
                 ax.plot(means.index, means.to_numpy(), color="#999999", lw=1.0,
                         ls=BASELINE_STYLES.get(str(name), "--"), label=f"{name} (baseline)")
                 continue
+            i = paradigms.index(name)
             color = paradigm_color(str(name), i)
-            jitter = 0.06 * (i - 1)
+            jitter = 0.06 * (i - (len(paradigms) - 1) / 2)
             ax.scatter(part["horizon"] + jitter, part["skill"], color=color, s=12, alpha=0.5,
                        lw=0)
             ax.plot(means.index, means.to_numpy(), color=color, lw=1.8, marker="o",

@@ -1,0 +1,164 @@
+"""Validation protocol: bootstrap, verdict wording from numbers, a tiny end-to-end run whose
+results do not depend on the number of processes, and the files it writes."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from sim import plots
+from sim import validation as val
+
+TINY = dict(budget=3, replicas=2, eval_replicas=4, n_boot=50, seed=2)
+
+
+@pytest.fixture(scope="module")
+def tiny() -> val.Validation:
+    return val.validate("post-cold-war", settings=val.Settings(**TINY, processes=1))
+
+
+# --------------------------------------------------------------------------- bootstrap
+
+
+def test_block_bootstrap_draws_whole_blocks() -> None:
+    idx = val.block_bootstrap(17, 200, np.random.default_rng(1))
+    assert idx.shape == (200, 17)
+    assert idx.min() >= 0 and idx.max() <= 16
+    full = idx[:, :15].reshape(200, 5, 3)  # the five complete blocks
+    assert np.all(np.diff(full, axis=2) == 1)
+    again = val.block_bootstrap(17, 200, np.random.default_rng(1))
+    np.testing.assert_array_equal(idx, again)
+
+
+def test_block_bootstrap_of_short_windows() -> None:
+    assert val.block_bootstrap(1, 5, np.random.default_rng(0)).tolist() == [[0]] * 5
+    assert val.block_bootstrap(2, 5, np.random.default_rng(0)).tolist() == [[0, 1]] * 5
+
+
+# --------------------------------------------------------------------------- the verdict
+
+
+def _report(skill: dict[str, float], diff_interval: tuple[float, float]) -> dict:
+    """A hand-made report: one split, three paradigms, given skills and one interval for
+    every paired difference (best minus other)."""
+    rows, diffs = [], []
+    for sample, window in (("in sample", "1991-2007"), ("out of sample", "2008-2024")):
+        for name, value in skill.items():
+            rows.append({"split": "primary", "sample": sample, "window": window,
+                         "forecaster": name, "kind": "paradigm", "skill": value,
+                         "lo": value - 0.1, "hi": value + 0.1})
+        ranked = sorted(skill, key=skill.get, reverse=True)
+        for other in ranked[1:]:
+            d = skill[ranked[0]] - skill[other]
+            lo, hi = d + diff_interval[0], d + diff_interval[1]
+            diffs.append({"split": "primary", "sample": sample, "a": ranked[0], "b": other,
+                          "diff": d, "lo": lo, "hi": hi, "share_a_better": 0.5,
+                          "distinguishable": bool(lo > 0 or hi < 0)})
+        diffs.append({"split": "primary", "sample": sample, "a": ranked[1], "b": ranked[2],
+                      "diff": 0.0, "lo": -0.1, "hi": 0.1, "share_a_better": 0.5,
+                      "distinguishable": False})
+    empty = pd.DataFrame()
+    return {"skills": pd.DataFrame(rows), "differences": pd.DataFrame(diffs),
+            "horizons": empty, "mixture": empty, "frozen": empty, "frozen_differences": empty}
+
+
+def _plan() -> val.Plan:
+    return val.Plan(paradigms=("realist", "liberal", "constructivist"),
+                    splits=(val.SPLITS[0],), origins=(), last=2024, notes=())
+
+
+def test_verdict_names_the_winner_the_numbers_choose() -> None:
+    skills = {"realist": 0.10, "liberal": 0.30, "constructivist": 0.05}
+    verdict = val.make_verdict(_report(skills, (-0.05, 0.05)), _plan())
+    overall = verdict.set_index("topic").loc["overall", "finding"]
+    assert "liberal reproduces the observed relations best" in overall
+    assert "distinguishably better than realist and constructivist" in overall
+    assert "contradicted" in overall
+    swapped = {"realist": 0.30, "liberal": 0.10, "constructivist": 0.05}
+    overall = val.make_verdict(_report(swapped, (-0.05, 0.05)), _plan()).set_index(
+        "topic").loc["overall", "finding"]
+    assert "realist reproduces the observed relations best" in overall
+    assert "supported" in overall
+
+
+def test_verdict_says_when_paradigms_are_not_distinguishable() -> None:
+    skills = {"realist": 0.21, "liberal": 0.20, "constructivist": 0.19}
+    verdict = val.make_verdict(_report(skills, (-0.3, 0.3)), _plan()).set_index("topic")
+    assert "not distinguishable" in verdict.loc["overall", "finding"]
+    assert "neither supported nor contradicted" in verdict.loc["overall", "finding"]
+    line = verdict.loc["primary, out of sample", "finding"]
+    assert line.startswith("realist best out of sample (2008-2024), skill 0.21 [0.11, 0.31]")
+    assert "better than the reference baselines at 95 %" in line
+    assert "difference to liberal 0.01 [−0.29, 0.31]: not distinguishable at 95 %" in line
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def test_tiny_validation_has_every_part(tiny) -> None:
+    assert set(tiny.skills["split"]) == {"primary", "vantage"}
+    assert set(tiny.skills["sample"]) == {"in sample", "out of sample"}
+    paradigms = tiny.skills[tiny.skills["kind"] == "paradigm"]
+    assert set(paradigms["forecaster"]) == {"realist", "liberal", "constructivist"}
+    assert (tiny.skills["lo"] <= tiny.skills["hi"]).all()
+    assert set(tiny.horizons["origin"]) == set(val.ORIGINS)
+    assert set(tiny.horizons["horizon"]) == set(val.HORIZONS)
+    assert len(tiny.calibrations) == 3 * 6 + 2  # six training windows, plus the mixture
+    weights = tiny.mixture.groupby("split")["weight"].sum()
+    np.testing.assert_allclose(weights, 1.0)
+    assert (tiny.mixture["lo"] <= tiny.mixture["weight"] + 1e-12).all()
+    assert set(tiny.frozen["forecaster"]) >= {"realist", "liberal", "constructivist"}
+    topics = set(tiny.verdict["topic"])
+    assert {"overall", "primary, out of sample", "vantage, in sample", "rolling origins",
+            "encompassing, primary", "frozen inputs, primary"} <= topics
+
+
+def test_results_do_not_depend_on_the_number_of_processes(tiny) -> None:
+    parallel = val.validate("post-cold-war", settings=val.Settings(**TINY, processes=2))
+    pd.testing.assert_frame_equal(parallel.skills, tiny.skills)
+    pd.testing.assert_frame_equal(parallel.mixture, tiny.mixture)
+    pd.testing.assert_frame_equal(parallel.verdict, tiny.verdict)
+
+
+def test_fits_use_only_the_training_window(tiny) -> None:
+    for (_, end), result in tiny.calibrations.items():
+        assert result.provenance["train"][1] == end
+        assert result.trials.num.shape[-1] == end - 1991 + 1
+
+
+def test_write_validation(tiny, tmp_path) -> None:
+    out = tmp_path / "validate"
+    manifest = val.write_validation(tiny, out, force=False, scenario_name="post-cold-war",
+                                    scenario_sha256="x", data_hashes={"a.csv": "y"},
+                                    command=["natosim", "validate", "post-cold-war"])
+    for name in ("skills.csv", "differences.csv", "horizons.csv", "mixture.csv", "frozen.csv",
+                 "frozen_differences.csv", "verdict.csv", "parameters.csv", "validation.json",
+                 "fit_primary.png", "fit_vantage.png", "skill_by_horizon.png",
+                 "params/realist_train-1991-2007.toml", "manifest.json"):
+        assert (out / name).is_file(), name
+    assert "skills.csv" in manifest["files"]
+    summary = json.loads((out / "validation.json").read_text())
+    assert summary["verdict"][0]["topic"] == "overall"
+    from sim.params import load_params_file
+
+    assert set(load_params_file(out / "params/liberal_train-1991-2008.toml")) == {
+        "chassis", "liberal"}
+
+
+def test_charts(tiny) -> None:
+    figures = val.charts(tiny)
+    assert set(figures) == {"fit_primary.png", "fit_vantage.png", "skill_by_horizon.png"}
+    assert all(isinstance(f, Figure) for f in figures.values())
+    split_lines = [line for ax in figures["fit_primary.png"].axes for line in ax.lines
+                   if line.get_gid() == "train-test-split"]
+    assert split_lines and all(line.get_xdata()[0] == 2008.0 for line in split_lines)
+
+
+def test_skill_by_horizon_needs_rows() -> None:
+    with pytest.raises(ValueError):
+        plots.plot_skill_by_horizon(pd.DataFrame(columns=["origin", "horizon", "forecaster",
+                                                          "kind", "skill"]))
