@@ -304,14 +304,24 @@ def run(
     processes: Annotated[
         int, typer.Option(help="Run the paradigms in this many processes (same results).")
     ] = 1,
+    params: Annotated[
+        Path | None, typer.Option("--params", help="Parameter file (TOML or YAML).")
+    ] = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a parameter, e.g. --set realist.kappa=1.5 "
+                     "(repeatable; wins over --params). See `natosim params`."),
+    ] = None,
     debug: DebugOption = False,
 ) -> None:
     """Run the ensembles and write tables, charts and a manifest."""
+    from sim.cli_experiments import resolve_param_options, set_items
     from sim.paradigms import PARADIGMS
 
     paradigms = parse_paradigms(paradigm, list(PARADIGMS))
     check_run_options(mode, replicas, seed)
     check_processes(processes)
+    overrides = resolve_param_options(params, sets)
     loaded = load_scenario_arg(scenario)
     out = out if out is not None else default_out_dir(loaded.name)
 
@@ -323,7 +333,7 @@ def run(
     data = load_data()
     records = _run_with_progress(
         loaded, paradigms, mode=mode, replicas=replicas, seed=seed, data=data,
-        processes=processes,
+        params=overrides, processes=processes,
     )  # fmt: skip
     console = _stderr_console()
     status = console.status("writing tables and charts") if console.is_terminal else nullcontext()
@@ -335,7 +345,8 @@ def run(
             scenario_name=loaded.name,
             scenario_sha256=loaded.sha256,
             data_hashes=data.hashes,
-            command=canonical_command(scenario, ",".join(paradigms), mode, replicas, seed, out),
+            command=canonical_command(scenario, ",".join(paradigms), mode, replicas, seed, out)
+            + set_items(overrides),
         )
     from rich.console import Console
 
@@ -375,20 +386,48 @@ def compare(
         typer.Option(help="Output folder [default: results/<scenario-name>/compare]."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace earlier results.")] = False,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a parameter, e.g. --set realist.kappa=1.5 "
+                     "(repeatable; wins over --params)."),
+    ] = None,
+    counterfactual: Annotated[
+        str | None,
+        typer.Option(help="Counterfactual scenario: show how it diverges from SCENARIO per "
+                     "paradigm (same seeds) instead of scoring."),
+    ] = None,
+    column: Annotated[
+        str, typer.Option(help="Series (R, S, russia_burden, ...) or partner column (status, "
+                          "coercion, alignment) compared with --counterfactual.")
+    ] = "R",
+    partner: Annotated[
+        str | None, typer.Option(help="Partner ISO3 code for a partner column.")
+    ] = None,
     debug: DebugOption = False,
 ) -> None:
     """Score every paradigm against the observed record and write the scorecard."""
     from sim import compare as cmp
+    from sim.cli_experiments import compare_counterfactual, resolve_param_options
     from sim.paradigms import PARADIGMS
 
     names = parse_paradigms(paradigms, list(PARADIGMS))
     check_run_options(mode, replicas, seed)
+    if counterfactual is not None:
+        base = load_scenario_arg(scenario)
+        cf_name = load_scenario_arg(counterfactual).name
+        compare_counterfactual(
+            scenario, counterfactual, paradigms=names, column=column, partner=partner,
+            mode=mode, replicas=replicas, seed=seed,
+            params=resolve_param_options(params, sets),
+            out=out or default_out_dir(base.name) / f"vs-{cf_name}",
+        )  # fmt: skip
+        return
     cal = cmp.parse_years(calibration, "--calibration")
     loaded = load_scenario_arg(scenario)
     period = (loaded.period.start, loaded.period.end)
     windows = [cmp.parse_years(window, "--window")] if window else cmp.default_windows(period)
     cmp.check_windows(windows, cal, period)
-    overrides = cmp.load_params(params) if params is not None else None
+    overrides = resolve_param_options(params, sets)
     out = out if out is not None else default_out_dir(loaded.name) / "compare"
 
     from sim.io import prepare_output_dir
@@ -405,7 +444,7 @@ def compare(
     command = cmp.canonical_command(
         scenario, ",".join(names), mode=mode, replicas=replicas, seed=seed, windows=window,
         calibration=calibration, params=str(params) if params else None, out=out,
-    )  # fmt: skip
+    ) + [arg for item in sets or [] for arg in ("--set", item)]  # fmt: skip
     cmp.write_comparison(
         comparison, out, force=force, scenario_name=loaded.name,
         scenario_sha256=loaded.sha256, data_hashes=data.hashes, command=command,
@@ -748,6 +787,10 @@ def _print_report(report: Any) -> None:
         + (f"; settings differ: {', '.join(report.settings)}" if report.settings else "")
     )
     console.print(verdict, highlight=False, markup=False)
+
+
+# The experiment commands (params, sweep, sensitivity, explore) live in their own module.
+import sim.cli_experiments  # noqa: E402,F401  (registers its commands on `app`)
 
 
 def entry() -> None:
