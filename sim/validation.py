@@ -42,6 +42,7 @@ THEORIES: tuple[str, ...] = tuple(PARADIGMS)
 ORIGINS: tuple[int, ...] = (1999, 2003, 2007, 2011, 2015)
 HORIZONS: tuple[int, ...] = (1, 3, 5)
 BLOCK = 3  # years per bootstrap block
+MIN_YEARS = 2 * BLOCK  # shorter windows get no interval (the bootstrap would be degenerate)
 N_BOOT = 2000
 LEVEL = 0.95
 DEFAULT_EVAL_REPLICAS = 100
@@ -223,7 +224,9 @@ class Plan:
     def with_mixture(self) -> bool:
         return set(THEORIES) <= set(self.paradigms)
 
-    def start(self, end: int) -> int:
+    @property
+    def first(self) -> int:
+        """First training year of every window (the start of the splits' training)."""
         return min(s.train[0] for s in self.splits) if self.splits else 1991
 
 
@@ -233,7 +236,7 @@ class Plan:
 def _calibrate_all(inputs: Inputs, observed: Observed, plan: Plan, settings: Settings,
                    progress: Progress | None) -> dict[tuple[str, int], cal.Calibration]:
     """Every paradigm on every training window, then the mixture on each split."""
-    jobs = [_job(inputs, observed, p, (plan.start(end), end), settings)
+    jobs = [_job(inputs, observed, p, (plan.first, end), settings)
             for end in sorted(plan.train_ends, reverse=True) for p in plan.paradigms]
     keys = [(j["paradigm"], j["train"][1]) for j in jobs]
     results = dict(zip(keys, run_jobs(_calibrate_job, jobs, settings.processes,
@@ -431,9 +434,12 @@ def _samples(split: Split, observed: Observed):
     yield "out of sample", split.test, observed
 
 
-def _interval(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _interval(values: np.ndarray, n_years: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval over the last axis; NaN for windows shorter than ``MIN_YEARS``."""
     tail = (1.0 - LEVEL) / 2.0
     lo, hi = np.quantile(values, [tail, 1.0 - tail], axis=-1)
+    if n_years is not None and n_years < MIN_YEARS:
+        return np.full_like(lo, np.nan), np.full_like(hi, np.nan)
     return lo, hi
 
 
@@ -442,7 +448,7 @@ def skill_rows(contrib: cal.Contributions, idx: np.ndarray, split: str,
     """Aggregate skill (point and bootstrap interval) and per-observable skill of every
     forecaster."""
     point = contrib.aggregate()[:, 0]
-    lo, hi = _interval(contrib.aggregate(idx))
+    lo, hi = _interval(contrib.aggregate(idx), len(contrib.target.years))
     per = contrib.observable_skills()[:, :, 0]
     frame = pd.DataFrame({
         "split": split, "sample": sample, "window": _span(contrib.target.window),
@@ -467,7 +473,7 @@ def difference_rows(contrib: cal.Contributions, idx: np.ndarray, paradigms: Sequ
     rows = []
     for a, b in pairs:
         ia, ib = contrib.row(a), contrib.row(b)
-        lo, hi = _interval(boot[ia] - boot[ib])
+        lo, hi = _interval(boot[ia] - boot[ib], len(contrib.target.years))
         rows.append({"split": split, "sample": sample, "a": a, "b": b,
                      "diff": point[ia] - point[ib], "lo": lo, "hi": hi,
                      "share_a_better": float(np.mean(boot[ia] > boot[ib])),
@@ -484,8 +490,9 @@ def _frozen_rows(split: Split, plan: Plan, runs: Mapping[tuple[str, int, str], R
     target = real.target
     frozen = target.contributions({p: runs[(p, end, "frozen")].sim for p in names})
     point_real, point_frozen = real.aggregate()[:, 0], frozen.aggregate()[:, 0]
-    lo, hi = _interval(frozen.aggregate(idx))
-    change_lo, change_hi = _interval(frozen.aggregate(idx) - real.aggregate(idx))
+    n = len(target.years)
+    lo, hi = _interval(frozen.aggregate(idx), n)
+    change_lo, change_hi = _interval(frozen.aggregate(idx) - real.aggregate(idx), n)
     rows = []
     for p in names:
         i = frozen.row(p)
@@ -535,7 +542,7 @@ def horizon_rows(observed: Observed, plan: Plan, runs: Mapping[tuple[str, int, s
             if origin + h > plan.last:
                 continue
             window = (origin + 1, origin + h)
-            target = cal.Target(observed, window, (plan.start(origin), origin), settings.mode)
+            target = cal.Target(observed, window, (plan.first, origin), settings.mode)
             contrib = target.contributions(sims)
             for name, value in zip(contrib.names, contrib.aggregate()[:, 0], strict=True):
                 rows.append({"origin": origin, "horizon": h, "window": _span(window),
@@ -596,10 +603,14 @@ def _num(x: float) -> str:
 
 
 def _ci(lo: float, hi: float) -> str:
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return f"[no interval: fewer than {MIN_YEARS} years]"
     return f"[{_num(lo)}, {_num(hi)}]"
 
 
 def _against_baselines(lo: float, hi: float) -> str:
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return "too few years to compare with the baselines"
     if lo > 0:
         return "better than the reference baselines at 95 %"
     if hi < 0:
@@ -616,9 +627,10 @@ def _best_sentence(skills: pd.DataFrame, diffs: pd.DataFrame, plan: Plan, split:
             f"{_ci(best['lo'], best['hi'])}, {_against_baselines(best['lo'], best['hi'])}")
     for _, other in ranked.iloc[1:].iterrows():
         d = _diff(diffs, split, sample, best["forecaster"], other["forecaster"])
-        verdict = "distinguishable" if d["distinguishable"] else "not distinguishable"
+        verdict = ("distinguishable at 95 %" if d["distinguishable"] else
+                   "not distinguishable at 95 %" if np.isfinite(d["lo"]) else "not testable")
         text += (f"; difference to {other['forecaster']} {_num(d['diff'])} "
-                 f"{_ci(d['lo'], d['hi'])}: {verdict} at 95 %")
+                 f"{_ci(d['lo'], d['hi'])}: {verdict}")
     return text + "."
 
 

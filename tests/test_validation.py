@@ -162,3 +162,16 @@ def test_skill_by_horizon_needs_rows() -> None:
     with pytest.raises(ValueError):
         plots.plot_skill_by_horizon(pd.DataFrame(columns=["origin", "horizon", "forecaster",
                                                           "kind", "skill"]))
+
+
+def test_short_test_windows_get_no_interval() -> None:
+    """ratti-2009 ends in 2008: a one-year test window has no bootstrap interval, and no
+    difference is called distinguishable."""
+    short = val.validate("ratti-2009", settings=val.Settings(**TINY, processes=1))
+    out = short.skills[short.skills["sample"] == "out of sample"]
+    assert set(out["window"]) == {"2008-2008"}
+    assert out["lo"].isna().all() and out["hi"].isna().all()
+    assert not short.differences.loc[short.differences["sample"] == "out of sample",
+                                     "distinguishable"].any()
+    assert "no interval" in short.verdict.set_index("topic").loc["primary, out of sample",
+                                                                  "finding"]
