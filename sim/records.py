@@ -104,6 +104,10 @@ def records_from_arrays(
     years = np.asarray(years)
     n_years, _, k = series.shape
     n_partners = len(partners)
+    if n_years == 0:  # before the first step: empty tables with the right columns
+        meta = {**meta, "paradigms": [paradigm]}
+        return Records(series=pd.DataFrame(columns=list(SERIES_COLUMNS)),
+                       partners=pd.DataFrame(columns=list(PARTNER_COLUMNS)), meta=meta)
     flat = series.transpose(2, 0, 1).reshape(k * n_years, -1)
     frame = pd.DataFrame(flat, columns=list(SERIES_COLUMNS[3:]))
     frame.insert(0, "year", np.tile(years, k))

@@ -142,3 +142,10 @@ def test_realist_signature_holds_in_the_full_model(world):
     h_base = base.series.groupby("year")["H_R"].mean().loc[years]
     h_cf = cf.series.groupby("year")["H_R"].mean().loc[years]
     assert (h_base > h_cf).all()
+
+
+def test_records_before_the_first_step_are_empty_tables(world):
+    *_, inputs = world
+    rec = NatoRussiaModel(paradigm="liberal", replicas=3, inputs=inputs).records()
+    assert rec.series.empty and rec.partners.empty
+    assert list(rec.series.columns)[:3] == ["paradigm", "replica", "year"]
