@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/natosim run scenarios/post-cold-war.yaml --paradigm all --replicas 200 --seed 20090401 --out $(OUT) --force
+	$(VENV)/bin/natosim run scenarios/post-cold-war.yaml --paradigm all --replicas 200 --seed 20090401 --out $(OUT)/run --force
 	$(VENV)/bin/natosim compare scenarios/post-cold-war.yaml --paradigms all --replicas 200 --seed 20090401 --out $(OUT)/compare --force
 
 test: $(STAMP)

@@ -771,10 +771,7 @@ def write_calibration(result: Calibration, path) -> Any:
 
     The file is in the nested format that ``--params FILE`` reads.
     """
-    import os
 
     from sim.params import dump_params_file
 
-    written = dump_params_file(result.params, path, provenance=result.provenance)
-    os.chmod(written, 0o644)  # readable like the other outputs (the writer's temp file is 0600)
-    return written
+    return dump_params_file(result.params, path, provenance=result.provenance)

@@ -298,7 +298,7 @@ def run(
     replicas: Annotated[int, typer.Option(help="Replicas per paradigm.")] = 200,
     seed: Annotated[int, typer.Option(help="Seed shared by all paradigms.")] = 0,
     out: Annotated[
-        Path | None, typer.Option(help="Output folder [default: results/<scenario-name>].")
+        Path | None, typer.Option(help="Output folder [default: results/<scenario-name>/run].")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace earlier results.")] = False,
     processes: Annotated[
@@ -323,7 +323,8 @@ def run(
     check_processes(processes)
     overrides = resolve_param_options(params, sets)
     loaded = load_scenario_arg(scenario)
-    out = out if out is not None else default_out_dir(loaded.name)
+    # run, compare, validate, sweeps: sibling folders, so `--force` on one never deletes another
+    out = out if out is not None else default_out_dir(loaded.name) / "run"
 
     from sim.io import prepare_output_dir, write_run
 

@@ -27,7 +27,6 @@ import hashlib
 import json
 import math
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ParameterError
+from sim.io import natosim_version, write_parquet_atomic, write_text_atomic
 from sim.params import Nested, check_value, merge_params, nest, qualify, registry
 from sim.records import Records
 
@@ -579,7 +579,7 @@ def run_sweep(
         if progress is not None:
             progress(finished, len(points))
     table = collect(out)
-    _atomic_write(out / RESULTS, lambda tmp: table.to_parquet(tmp, index=False))
+    write_parquet_atomic(table, out / RESULTS)
     return table
 
 
@@ -627,16 +627,6 @@ def _row_provenance(manifest: Mapping[str, Any]) -> dict[str, Any]:
     return {k: manifest[k] for k in keys}
 
 
-def natosim_version() -> str:
-    """The installed natosim version ("unknown" when running from an uninstalled tree)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("natosim")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def design_sha256(points: pd.DataFrame) -> str:
     """SHA-256 of a design's point numbers, column names and values (exact float bits)."""
     digest = hashlib.sha256()
@@ -669,9 +659,8 @@ def _prepare_dir(out: Path, manifest: dict[str, Any], points: pd.DataFrame) -> N
             )
     else:
         design_frame = points.reset_index().rename(columns={"index": "point"})
-        _atomic_write(out / DESIGN_FILE, lambda tmp: design_frame.to_parquet(tmp, index=False))
-        text = json.dumps(manifest, indent=2, sort_keys=True)
-        _atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        write_parquet_atomic(design_frame, out / DESIGN_FILE)
+        write_text_atomic(path, json.dumps(manifest, indent=2, sort_keys=True))
 
 
 def completed_points(out_dir: str | Path) -> set[int]:
@@ -687,22 +676,7 @@ def completed_points(out_dir: str | Path) -> set[int]:
 def _write_part(out: Path, rows: pd.DataFrame) -> Path:
     first, last = int(rows["point"].min()), int(rows["point"].max())
     path = out / PARTS / f"part-{first:08d}-{last:08d}.parquet"
-    _atomic_write(path, lambda tmp: rows.to_parquet(tmp, index=False))
-    return path
-
-
-def _atomic_write(path: Path, write: Callable[[str], Any]) -> None:
-    """Write via a temporary file in the same folder, fsync it, then ``os.replace``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return write_parquet_atomic(rows, path)
 
 
 def collect(out_dir: str | Path) -> pd.DataFrame:

@@ -788,10 +788,9 @@ def write_validation(result: Validation, out, *, force: bool, scenario_name: str
         for (paradigm, _), fit in sorted(result.calibrations.items()):
             if paradigm in PARADIGMS:
                 path = f"params/{paradigm}_train-{_span(tuple(fit.provenance['train']))}.toml"
-                written = dump_params_file(fit.params, staging / path,
-                                           {**fit.provenance, "scenario": scenario_name,
-                                            "scenario_sha256": scenario_sha256})
-                os.chmod(written, 0o644)  # like every other output file
+                dump_params_file(fit.params, staging / path,
+                                 {**fit.provenance, "scenario": scenario_name,
+                                  "scenario_sha256": scenario_sha256})
                 names.append(path)
         io.write_text_atomic(staging / "validation.json", io.manifest_json(summary(result)))
         names.append("validation.json")

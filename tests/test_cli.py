@@ -217,7 +217,7 @@ def test_force_replaces_and_failure_keeps_previous(short_run, tmp_path: Path, mo
     assert manifest["seed"] == 1 and manifest["paradigms"] == ["liberal"]
 
 
-def test_default_out_dir_is_results_scenario_name(tmp_path: Path) -> None:
+def test_default_out_dir_is_results_scenario_name_run(tmp_path: Path) -> None:
     scenario = _short_scenario(tmp_path)
     cwd = os.getcwd()
     os.chdir(tmp_path)
@@ -226,7 +226,7 @@ def test_default_out_dir_is_results_scenario_name(tmp_path: Path) -> None:
         assert runner.invoke(app, args).exit_code == 0
     finally:
         os.chdir(cwd)
-    assert (tmp_path / "results" / "short-test" / io.MANIFEST_NAME).is_file()
+    assert (tmp_path / "results" / "short-test" / "run" / io.MANIFEST_NAME).is_file()
 
 
 def test_run_early_short_period(tmp_path: Path) -> None:
