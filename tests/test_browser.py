@@ -114,10 +114,12 @@ def _see(page, text: str) -> None:
     page.get_by_text(text).first.wait_for(state="visible")
 
 
-def _step(page, times: int, expect: str) -> None:
-    for _ in range(times):
+def _step(page, first: int, last: int) -> None:
+    """Press Step once per year from ``first`` to ``last``, waiting for each year to show
+    (a click sent while the page re-renders could otherwise be lost)."""
+    for year in range(first, last + 1):
         page.get_by_role("button", name="Step").click()
-    _see(page, expect)
+        _see(page, f"End of {year}")
 
 
 def _relation_chart(page, differs_from: bytes | None = None) -> bytes:
@@ -128,7 +130,12 @@ def _relation_chart(page, differs_from: bytes | None = None) -> bytes:
     deadline = time.monotonic() + UI_TIMEOUT / 1000
     while True:
         time.sleep(0.3)  # let the browser paint the newest image
-        pixels = image.screenshot()
+        try:
+            pixels = image.screenshot()
+        except Exception:  # "element is not stable" while it is being replaced: try again
+            if time.monotonic() > deadline:
+                raise
+            continue
         if differs_from is None or pixels != differs_from or time.monotonic() > deadline:
             return pixels
 
@@ -140,7 +147,7 @@ def test_slider_step_and_chart_in_chromium(browser, server: str, tmp_path: Path)
     _see(page, "Start of 1991")
     empty_chart = _relation_chart(page)
 
-    _step(page, 3, "End of 1993")
+    _step(page, 1991, 1993)
     default_chart = _relation_chart(page, differs_from=empty_chart)
     assert default_chart != empty_chart, "R(t) chart did not change after stepping"
 
@@ -148,7 +155,7 @@ def test_slider_step_and_chart_in_chromium(browser, server: str, tmp_path: Path)
     page.get_by_role("button", name="Reset").click()
     _see(page, "Start of 1991")
     _see(page, "kappa=3,")  # the model was rebuilt with the slider's value
-    _step(page, 3, "End of 1993")
+    _step(page, 1991, 1993)
     changed_chart = _relation_chart(page, differs_from=default_chart)
     assert changed_chart != default_chart, "R(t) chart did not change with kappa"
     _see(page, "Milestones so far")
@@ -166,7 +173,7 @@ def _screenshot(page, path: Path) -> None:
     """Save the page; with NATOSIM_UPDATE_SCREENSHOT=1 run on to 2014 and refresh the docs'."""
     update = bool(os.environ.get("NATOSIM_UPDATE_SCREENSHOT"))
     if update:
-        _step(page, 2014 - 1993, "End of 2014")
+        _step(page, 1994, 2014)
         time.sleep(1.0)
     page.screenshot(path=str(path))
     print(f"screenshot: {path}")
