@@ -56,7 +56,8 @@ def coercion(propensity, loss, member, active, mu, beta, c_f, article5, u):
     """
     z = mu * propensity + (1.0 - mu) * loss
     effective = z - article5 * member
-    p_at_least = expit(beta * (effective[..., None] - c_f * CUTS))
+    cuts = np.multiply.outer(np.asarray(c_f), CUTS)  # (3,), or (K, 1, 3) per replica
+    p_at_least = expit(np.asarray(beta)[..., None] * (effective[..., None] - cuts))
     level = (u[..., None] < p_at_least).sum(axis=-1) * active
     return z, level.astype(np.int8)
 

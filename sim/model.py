@@ -71,8 +71,8 @@ class Russia(Nato):
     def coerce(self, loss: np.ndarray, u: np.ndarray) -> np.ndarray:
         m = self.model
         self.propensity, level = chassis.coercion(
-            self.propensity, loss, m.member, m.active_now, m.p["mu"], m.p["beta"],
-            m.p["c_F"], CONSTANTS["article5_cost"], u,
+            self.propensity, loss, m.member, m.active_now, m.pc["mu"], m.pc["beta"],
+            m.pc["c_F"], CONSTANTS["article5_cost"], u,
         )
         return level
 
@@ -127,7 +127,12 @@ class NatoRussiaModel(mesa.Model):
         rng: seed or numpy Generator (Mesa's ``rng``).
         beta, mu, psi, h_bar, c_E, c_F: chassis parameters (None = default).
         inputs: prebuilt :class:`Inputs` (skips loading; for speed in experiments).
+        common_draws: every replica gets the same random numbers (for vectorised designs
+            where each replica is a different parameter point: common random numbers).
         **paradigm_params: the paradigm's own three parameters, e.g. ``kappa=1.5``.
+
+    Any parameter may also be a sequence of K values, one per replica: one model then runs
+    K parameter points at once (sensitivity analyses, sweeps with one replica per point).
     """
 
     def __init__(
@@ -144,6 +149,7 @@ class NatoRussiaModel(mesa.Model):
         c_E: float | None = None,
         c_F: float | None = None,
         inputs: Inputs | None = None,
+        common_draws: bool = False,
         **paradigm_params: float,
     ) -> None:
         super().__init__(rng=rng)
@@ -156,6 +162,10 @@ class NatoRussiaModel(mesa.Model):
         self.paradigm: Paradigm = _make_paradigm(paradigm, paradigm_params)
         self.mode = mode
         self.K = int(replicas)
+        self.common_draws = bool(common_draws)
+        _check_lengths(self.K, {**self.p, **self.paradigm.values})
+        # partner-level rules need per-replica parameters as (K, 1) columns
+        self.pc = {k: v[:, None] if np.ndim(v) else v for k, v in self.p.items()}
         self.inputs = inputs if inputs is not None else _load_inputs(scenario)
         self._init_clock()
         self._init_state()
@@ -312,12 +322,14 @@ class NatoRussiaModel(mesa.Model):
         buffer = inp.w * inp.buffer * active
         member = self.member
         superiority = c_russia[:, None] / (c_russia[:, None] + inp.milex[i]) * (1.0 - member)
-        return View(
-            year=year, inst=self.S / 4.0,
-            imbalance=2.0 * c_nato / (c_nato + c_russia) - 1.0,
-            occupancy=(prospect * buffer).sum(axis=1) / max(buffer.sum(), 1e-12),
-            enlargement=self.enlargement, russia_force=self.level.max(axis=1) / 3.0,
-            memory=self.memory, dem_russia=float(inp.dem_russia[i]),
+        occupancy = (prospect * buffer).sum(axis=1, keepdims=True) / max(buffer.sum(), 1e-12)
+        return View(  # dyad-level quantities as (K, 1) columns: see sim/paradigms/base.py
+            year=year, inst=self.S[:, None] / 4.0,
+            imbalance=(2.0 * c_nato / (c_nato + c_russia) - 1.0)[:, None],
+            occupancy=occupancy,
+            enlargement=self.enlargement[:, None],
+            russia_force=self.level.max(axis=1, keepdims=True) / 3.0,
+            memory=self.memory[:, None], dem_russia=float(inp.dem_russia[i]),
             dem_west=float(inp.dem_west[i]), trade_russia_west=float(inp.trade_russia_west[i]),
             w=inp.w, buffer=inp.buffer, former_ussr=inp.former_ussr, dem=inp.dem[i],
             trade_rus=inp.trade_rus[i], trade_west=inp.trade_west[i],
@@ -329,18 +341,27 @@ class NatoRussiaModel(mesa.Model):
     def _appraise(self, view: View) -> Appraisal:
         """The paradigm's appraisal, broadcast to the (K,) and (K, P) shapes the chassis uses."""
         app = self.paradigm.appraise(view)
-        k, kp = (self.K,), (self.K, len(self.inputs.partners))
+        kp = (self.K, len(self.inputs.partners))
         return Appraisal(
-            H_R=np.broadcast_to(app.H_R, k), H_N=np.broadcast_to(app.H_N, k),
+            H_R=self._flat(app.H_R), H_N=self._flat(app.H_N),
             L_R=np.broadcast_to(app.L_R, kp), V_N=np.broadcast_to(app.V_N, kp),
-            G=np.broadcast_to(app.G, kp), memory=np.broadcast_to(app.memory, k),
+            G=np.broadcast_to(app.G, kp), memory=self._flat(app.memory),
         )
+
+    def _flat(self, x) -> np.ndarray:
+        """A dyad-level output, (K, 1) or (K,) or scalar, as a (K,) vector."""
+        x = np.asarray(x, dtype=float)
+        return np.broadcast_to(x.reshape(-1) if x.ndim == 2 else x, (self.K,))
 
     def _draws(self) -> tuple[np.ndarray, np.ndarray]:
         """This year's random numbers, always the same shapes (common random numbers)."""
         P = len(self.inputs.partners)
-        normals = self.rng.standard_normal((self.K, 1 + P))
-        uniforms = self.rng.random((self.K, 3 + 3 * P))
+        rows = 1 if self.common_draws else self.K
+        normals = self.rng.standard_normal((rows, 1 + P))
+        uniforms = self.rng.random((rows, 3 + 3 * P))
+        if self.common_draws:
+            normals = np.broadcast_to(normals, (self.K, 1 + P))
+            uniforms = np.broadcast_to(uniforms, (self.K, 3 + 3 * P))
         return normals, uniforms
 
     def _decay_pulses(self) -> None:
@@ -370,7 +391,7 @@ class NatoRussiaModel(mesa.Model):
             self.S, self.menu, app.H_R, app.H_N, p["beta"], p["h_bar"],
             uniforms[:, 0:2], uniforms[:, 2])
         self.level = self.russia.coerce(app.L_R, uniforms[:, 3:3 + P])
-        self.alignment = chassis.alignment(self.alignment, app.G, p["mu"],
+        self.alignment = chassis.alignment(self.alignment, app.G, self.pc["mu"],
                                            CONSTANTS["sigma_a"] * normals[:, 1:], active)
         if self.mode == "free":
             self._free_decisions(app, uniforms[:, 3 + P:].reshape(self.K, P, 2), active)
@@ -382,7 +403,7 @@ class NatoRussiaModel(mesa.Model):
 
     def _free_decisions(self, app: Appraisal, u: np.ndarray, active: np.ndarray) -> None:
         join, invite = chassis.enlargement(
-            self.status, self.alignment, app.V_N, self.menu, self.p["beta"], self.p["c_E"],
+            self.status, self.alignment, app.V_N, self.menu, self.pc["beta"], self.pc["c_E"],
             CONSTANTS["apply_threshold"], u, active)
         self.status[join] = np.maximum(self.status[join], 1)
         self.status[invite] = 2
@@ -451,7 +472,9 @@ class NatoRussiaModel(mesa.Model):
             series=self._series[:done],
             partner_values=self._partner_rec[:done],
             meta={"mode": self.mode, "replicas": self.K,
-                  "params": {self.paradigm.name: {**self.p, **self.paradigm.values}}},
+                  "params": {self.paradigm.name: {
+                      k: float(v) if np.ndim(v) == 0 else np.ravel(v).tolist()
+                      for k, v in {**self.p, **self.paradigm.values}.items()}}},
         )
 
 
@@ -465,6 +488,14 @@ def _make_paradigm(paradigm: str | Paradigm, values: dict[str, float]) -> Paradi
     if paradigm not in PARADIGMS:
         raise ParameterError("--paradigm", str(paradigm), f"expected one of {list(PARADIGMS)}")
     return PARADIGMS[paradigm](**values)
+
+
+def _check_lengths(replicas: int, values: dict) -> None:
+    """Per-replica parameter vectors must have one value per replica."""
+    for name, value in values.items():
+        if np.ndim(value) and np.size(value) != replicas:
+            raise ParameterError("parameters", name,
+                                 f"{np.size(value)} values given for {replicas} replicas")
 
 
 def _load_inputs(scenario) -> Inputs:

@@ -53,6 +53,27 @@ class Param:
             raise ParameterError(source, name, f"value {value} is outside its range [{lo}, {hi}]")
         return value
 
+    def check_any(self, name: str, value: Any, source: str = "parameters") -> Any:
+        """Like :meth:`check`, but a sequence or array gives one value per replica.
+
+        Returns a float for a scalar, else a float array of shape ``(K,)`` (every element
+        checked against the range).
+        """
+        import numpy as np
+
+        if np.ndim(value) == 0:
+            return self.check(name, value, source)
+        try:
+            arr = np.asarray(value, dtype=float).reshape(-1)
+        except (TypeError, ValueError):
+            raise ParameterError(source, name, "expected numbers, one per replica") from None
+        lo, hi = self.bounds
+        bad = ~((arr >= lo) & (arr <= hi))  # also rejects NaN
+        if bad.any():
+            value = arr[bad][0]
+            raise ParameterError(source, name, f"value {value} is outside its range [{lo}, {hi}]")
+        return arr
+
 
 # Shared chassis parameters: identical for every paradigm (MODEL.md "One chassis").
 CHASSIS: dict[str, Param] = {
@@ -89,7 +110,7 @@ def chassis_params(overrides: dict[str, float] | None = None, source: str = "par
         if name not in CHASSIS:
             valid = ", ".join(CHASSIS)
             raise ParameterError(source, name, f"unknown chassis parameter; valid: {valid}")
-        values[name] = CHASSIS[name].check(name, value, source)
+        values[name] = CHASSIS[name].check_any(name, value, source)
     return values
 
 

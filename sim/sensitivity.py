@@ -189,11 +189,64 @@ def model_evaluator(
             ``params``, ``workers``, ``scheduler``, ``cluster``, ``chunk_size``, ``data``).
     """
     (name, out), = get_outcomes([outcome]).items()
+    remote = run_kwargs.get("scheduler") is not None or run_kwargs.get("cluster") is not None
+    if run_kwargs.get("replicas", 1) == 1 and out.per_replica is not None and not remote:
+        return vector_evaluator(scenario, paradigm, out, fill_nan=fill_nan, progress=progress,
+                                seed=run_kwargs.get("seed", 0),
+                                mode=run_kwargs.get("mode", "replay"),
+                                params=run_kwargs.get("params"), data=run_kwargs.get("data"))
 
     def evaluate(points: pd.DataFrame) -> np.ndarray:
         table = run_points(points, scenario, paradigm, outcomes=[out], progress=progress,
                            **run_kwargs)
         y = table[name].to_numpy(dtype=float)
+        return y if fill_nan is None else np.where(np.isnan(y), fill_nan, y)
+
+    return evaluate
+
+
+def vector_evaluator(
+    scenario,
+    paradigm: str,
+    outcome: Outcome,
+    *,
+    fill_nan: float | None = None,
+    progress: Progress | None = None,
+    seed: int = 0,
+    mode: str = "replay",
+    params: Mapping[str, Any] | None = None,
+    data=None,
+    block: int = 2048,
+) -> Evaluate:
+    """An :data:`Evaluate` that runs a block of points as ONE model, one replica per point.
+
+    Every parameter becomes a vector over replicas and all replicas share their random
+    draws (``common_draws``), so replica ``i`` is exactly the single run of point ``i`` with
+    the model seed (tested), i.e. common random numbers across points, as in
+    :func:`sim.sweep.run_points`, at the cost of one vectorised run per ``block`` points.
+    """
+    from sim.experiments import resolve, split_params
+    from sim.model import NatoRussiaModel
+    from sim.params import merge_params
+    from sim.sweep import _check_points
+
+    scenario, data, inputs = resolve(scenario, data)
+    base = split_params(paradigm, merge_params(params))
+
+    def evaluate(points: pd.DataFrame) -> np.ndarray:
+        points = _check_points(points, paradigm)
+        parts = []
+        for first in range(0, len(points), block):
+            rows = points.iloc[first:first + block]
+            values = dict(base)
+            values.update({col.split(".", 1)[1]: rows[col].to_numpy(dtype=float)
+                           for col in rows.columns})
+            model = NatoRussiaModel(paradigm=paradigm, mode=mode, replicas=len(rows), rng=seed,
+                                    inputs=inputs, common_draws=True, **values)
+            parts.append(outcome.per_replica(model.run().records()))
+            if progress is not None:
+                progress(first + len(rows), len(points))
+        y = np.concatenate(parts).astype(float)
         return y if fill_nan is None else np.where(np.isnan(y), fill_nan, y)
 
     return evaluate

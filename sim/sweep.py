@@ -63,11 +63,14 @@ class Outcome:
         name: column name in results tables.
         fn: ``Records -> float`` (NaN where undefined, e.g. a year outside the period).
         description: one line for ``--help`` and docs.
+        per_replica: optional ``Records -> (K,) array``: the outcome of each replica on its
+            own (for vectorised designs where each replica is a parameter point).
     """
 
     name: str
     fn: Callable[[Records], float]
     description: str
+    per_replica: Callable[[Records], np.ndarray] | None = None
 
     def __call__(self, records: Records) -> float:
         return float(self.fn(records))
@@ -76,14 +79,17 @@ class Outcome:
 OUTCOMES: dict[str, Outcome] = {}
 
 
-def register_outcome(name: str, description: str) -> Callable:
+def register_outcome(
+    name: str, description: str, per_replica: Callable[[Records], np.ndarray] | None = None
+) -> Callable:
     """Decorator: add ``fn(records) -> float`` to :data:`OUTCOMES` under ``name``.
 
     For process-based sweeps the function must be importable (defined at module top level).
+    ``per_replica`` (optional) gives every replica's own value at once.
     """
 
     def wrap(fn: Callable[[Records], float]) -> Callable[[Records], float]:
-        OUTCOMES[name] = Outcome(name, fn, description)
+        OUTCOMES[name] = Outcome(name, fn, description, per_replica)
         return fn
 
     return wrap
@@ -132,28 +138,71 @@ def first_year_median_at_least(
     return float(hit[0]) if len(hit) else math.nan
 
 
-@register_outcome("R_2008", "median relation R at the end of 2008")
+def value_by_replica(records: Records, column: str, year: int) -> np.ndarray:
+    """Each replica's value of a series column in one year, ``(K,)`` (NaN if not run)."""
+    k = int(records.meta.get("replicas", records.series["replica"].max() + 1))
+    rows = records.series[records.series["year"] == year]
+    values = rows.set_index("replica")[column].astype(float)
+    return values.reindex(range(k)).to_numpy()
+
+
+def first_year_by_replica(
+    records: Records, partner: str, column: str, threshold: float
+) -> np.ndarray:
+    """Each replica's first year in which a partner column reaches a threshold (NaN: never)."""
+    k = int(records.meta.get("replicas", records.partners["replica"].max() + 1))
+    p = records.partners
+    hit = p[(p["partner"] == partner) & (p[column] >= threshold)]
+    return hit.groupby("replica")["year"].min().astype(float).reindex(range(k)).to_numpy()
+
+
+# Per-replica versions (module-level functions, so outcomes pickle to worker processes).
+def _r_2008_each(records: Records) -> np.ndarray:
+    return value_by_replica(records, "R", 2008)
+
+
+def _r_2024_each(records: Records) -> np.ndarray:
+    return value_by_replica(records, "R", 2024)
+
+
+def _s0_2024_each(records: Records) -> np.ndarray:
+    s = value_by_replica(records, "S", 2024)
+    return np.where(np.isnan(s), np.nan, (s == 0).astype(float))
+
+
+def _burden_2024_each(records: Records) -> np.ndarray:
+    return value_by_replica(records, "russia_burden", 2024)
+
+
+def _first_force_ukr_each(records: Records) -> np.ndarray:
+    return first_year_by_replica(records, "UKR", "coercion", 2)
+
+
+@register_outcome("R_2008", "median relation R at the end of 2008", _r_2008_each)
 def r_2008(records: Records) -> float:
     return median_at(records, "R", 2008)
 
 
-@register_outcome("R_2024", "median relation R at the end of 2024")
+@register_outcome("R_2024", "median relation R at the end of 2024", _r_2024_each)
 def r_2024(records: Records) -> float:
     return median_at(records, "R", 2024)
 
 
-@register_outcome("S0_share_2024", "share of replicas with institutions suspended (S=0) in 2024")
+@register_outcome("S0_share_2024", "share of replicas with institutions suspended (S=0) in 2024",
+                  _s0_2024_each)
 def s0_share_2024(records: Records) -> float:
     values = _year_values(records, "S", 2024)
     return float((values == 0).mean()) if len(values) else math.nan
 
 
-@register_outcome("russia_burden_2024", "median Russian military burden (% GDP) in 2024")
+@register_outcome("russia_burden_2024", "median Russian military burden (% GDP) in 2024",
+                  _burden_2024_each)
 def russia_burden_2024(records: Records) -> float:
     return median_at(records, "russia_burden", 2024)
 
 
-@register_outcome("first_force_UKR", "first year the median coercion of UKR is >= 2 (force)")
+@register_outcome("first_force_UKR", "first year the median coercion of UKR is >= 2 (force)",
+                  _first_force_ukr_each)
 def first_force_ukr(records: Records) -> float:
     return first_year_median_at_least(records, "UKR", "coercion", 2)
 

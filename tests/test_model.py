@@ -6,6 +6,7 @@ import mesa
 import numpy as np
 import pytest
 
+from sim.errors import ParameterError
 from sim.experiments import resolve, run_ensemble
 from sim.model import NatoRussiaModel
 from sim.paradigms import PARADIGMS
@@ -149,3 +150,32 @@ def test_records_before_the_first_step_are_empty_tables(world):
     rec = NatoRussiaModel(paradigm="liberal", replicas=3, inputs=inputs).records()
     assert rec.series.empty and rec.partners.empty
     assert list(rec.series.columns)[:3] == ["paradigm", "replica", "year"]
+
+
+@pytest.mark.parametrize("paradigm", list(PARADIGMS))
+def test_per_replica_parameters_equal_separate_runs(world, paradigm):
+    """K parameter points in one model (common draws) = K single runs with the same seed."""
+    *_, inputs = world
+    rng = np.random.default_rng(4)
+    space = {**CHASSIS, **PARADIGMS[paradigm].parameters}
+    points = [{n: float(rng.uniform(*p.bounds)) for n, p in space.items()} for _ in range(4)]
+    vectors = {n: [pt[n] for pt in points] for n in space}
+    for mode in ("replay", "free"):
+        together = NatoRussiaModel(paradigm=paradigm, mode=mode, replicas=4, rng=8,
+                                   inputs=inputs, common_draws=True, **vectors).run().records()
+        for k, point in enumerate(points):
+            alone = NatoRussiaModel(paradigm=paradigm, mode=mode, replicas=1, rng=8,
+                                    inputs=inputs, **point).run().records()
+            mine = together.series[together.series.replica == k].drop(columns="replica")
+            np.testing.assert_allclose(
+                mine.select_dtypes("number").to_numpy(),
+                alone.series.drop(columns="replica").select_dtypes("number").to_numpy(),
+                rtol=1e-12, atol=1e-12)
+
+
+def test_per_replica_parameters_are_checked(world):
+    *_, inputs = world
+    with pytest.raises(ParameterError, match="3 values given for 2 replicas"):
+        NatoRussiaModel(paradigm="realist", replicas=2, inputs=inputs, kappa=[1.0, 1.0, 1.0])
+    with pytest.raises(ParameterError, match="outside its range"):
+        NatoRussiaModel(paradigm="realist", replicas=2, inputs=inputs, mu=[0.5, 2.0])

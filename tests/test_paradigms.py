@@ -16,16 +16,27 @@ from sim.paradigms import PARADIGMS, Constructivist, Liberal, Paradigm, Realist,
 K, P = 1, 2
 
 
+def col(value) -> np.ndarray:
+    """A dyad-level quantity: a (K, 1) column."""
+    return np.full((K, 1), value, dtype=float)
+
+
+def dyad(arr) -> np.ndarray:
+    """A dyad-level output, (K, 1) or (K,), as a (K,) vector."""
+    arr = np.asarray(arr, dtype=float)
+    return np.broadcast_to(arr.reshape(-1) if arr.ndim == 2 else arr, (K,))
+
+
 def situation(**changes) -> View:
     """A neutral world: no pulses, a weak relationship, partners unaligned."""
     base = dict(
         year=2000,
-        inst=np.full(K, 0.5),
-        imbalance=np.full(K, 0.8),
-        occupancy=np.zeros(K),
-        enlargement=np.zeros(K),
-        russia_force=np.zeros(K),
-        memory=np.zeros(K),
+        inst=col(0.5),
+        imbalance=col(0.8),
+        occupancy=col(0.0),
+        enlargement=col(0.0),
+        russia_force=col(0.0),
+        memory=col(0.0),
         xi=0.0, force=0.0, force_unmandated=0.0, posture=0.0, exclusion=0.0,
         dem_russia=0.5, dem_west=0.9, trade_russia_west=0.5,
         w=np.array([1.0, 0.3]),
@@ -52,8 +63,8 @@ def given(paradigm: Paradigm, **changes):
 def accession_of_bordering_partner() -> dict:
     """Partner 0 (bordering, former USSR) becomes a member this year."""
     return dict(
-        occupancy=np.ones(K),
-        enlargement=np.ones(K),
+        occupancy=col(1.0),
+        enlargement=col(1.0),
         prospect=np.array([[1.0, 0.0]]),
         member=np.array([[1.0, 0.0]]),
         superiority=np.array([[0.0, 0.5]]),
@@ -84,13 +95,13 @@ class TestContract:
             view = situation(
                 alignment=rng.uniform(-1, 1, (K, P)),
                 prospect=rng.uniform(0, 1, (K, P)),
-                memory=rng.uniform(-1, 1, K),
-                enlargement=rng.uniform(0, 2, K),
+                memory=rng.uniform(-1, 1, (K, 1)),
+                enlargement=rng.uniform(0, 2, (K, 1)),
                 xi=rng.uniform(0, 1),
             )
             app = cls(**values).appraise(view)
             for arr in (app.H_R, app.H_N, app.memory):
-                assert np.broadcast_to(arr, (K,)).shape == (K,)
+                assert dyad(arr).shape == (K,)
             for arr in (app.L_R, app.V_N, app.G):
                 assert np.broadcast_to(arr, (K, P)).shape == (K, P)
             for arr in (app.H_R, app.H_N, app.L_R, app.V_N, app.G, app.memory):
@@ -109,7 +120,7 @@ class TestContract:
         second = cls().appraise(view)
         np.testing.assert_array_equal(first.H_R, second.H_R)
         np.testing.assert_array_equal(first.L_R, second.L_R)
-        np.testing.assert_array_equal(view.memory, np.zeros(K))  # the view is not mutated
+        np.testing.assert_array_equal(view.memory, col(0.0))  # the view is not mutated
 
 
 # --------------------------------------------------------------------------- realist
@@ -124,7 +135,7 @@ class TestRealistSignature:
         assert given(Realist(), xi=1.0).H_N[0] < given(Realist()).H_N[0]
 
     def test_institutions_have_no_independent_effect(self):
-        low, high = given(Realist(), inst=np.zeros(K)), given(Realist(), inst=np.ones(K))
+        low, high = given(Realist(), inst=col(0.0)), given(Realist(), inst=col(1.0))
         np.testing.assert_array_equal(low.H_R, high.H_R)
         np.testing.assert_array_equal(low.L_R, high.L_R)
 
@@ -149,7 +160,7 @@ class TestRealistSignature:
 # --------------------------------------------------------------------------- liberal
 class TestLiberalSignature:
     def test_institutional_ties_lower_hostility(self):
-        assert given(Liberal(), inst=np.ones(K)).H_R[0] < given(Liberal(), inst=np.zeros(K)).H_R[0]
+        assert given(Liberal(), inst=col(1.0)).H_R[0] < given(Liberal(), inst=col(0.0)).H_R[0]
 
     def test_trade_lowers_hostility(self):
         assert given(Liberal(), trade_russia_west=0.8).H_R[0] < given(
@@ -180,24 +191,24 @@ class TestConstructivistSignature:
 
     def test_identity_grows_with_institutional_practice(self):
         c = Constructivist()
-        app = given(c, inst=np.ones(K), memory=np.zeros(K))
+        app = given(c, inst=col(1.0), memory=col(0.0))
         assert app.memory[0] > 0.0
         assert app.H_R[0] == pytest.approx(-app.memory[0])
 
     def test_identity_erodes_with_exclusion_events(self):
         c = Constructivist()
         for pulse in ("enlargement", "exclusion", "russia_force"):
-            app = given(c, inst=np.zeros(K), memory=np.full(K, 0.5), **{pulse: np.ones(K)})
+            app = given(c, inst=col(0.0), memory=col(0.5), **{pulse: col(1.0)})
             assert app.memory[0] < 0.5, pulse
-        app = given(c, inst=np.zeros(K), memory=np.full(K, 0.5), force=1.0)
+        app = given(c, inst=col(0.0), memory=col(0.5), force=1.0)
         assert app.memory[0] < 0.5
 
     def test_no_practice_and_no_exclusion_leaves_identity_unchanged(self):
-        app = given(Constructivist(), inst=np.zeros(K), memory=np.full(K, 0.3))
+        app = given(Constructivist(), inst=col(0.0), memory=col(0.3))
         assert app.memory[0] == pytest.approx(0.3)
 
     def test_zero_socialisation_rate_means_practice_does_nothing(self):
-        app = given(Constructivist(sigma=0.0), inst=np.ones(K), memory=np.full(K, 0.1))
+        app = given(Constructivist(sigma=0.0), inst=col(1.0), memory=col(0.1))
         assert app.memory[0] == pytest.approx(0.1)
 
     def test_status_denial_bites_in_the_former_soviet_space(self):

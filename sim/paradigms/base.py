@@ -5,8 +5,12 @@ K replicas and P partners), calls :meth:`Paradigm.appraise`, and applies the sam
 behavioural rules to whatever appraisal comes back. That is what makes the comparison fair:
 the paradigms differ only in how they read the world.
 
-Shapes: ``(K,)`` for dyad-level quantities, ``(K, P)`` for partner-level state, ``(P,)`` for
-partner attributes and inputs that are the same in every replica, floats for year inputs.
+Shapes: ``(K, 1)`` columns for dyad-level quantities, ``(K, P)`` for partner-level state,
+``(P,)`` for partner attributes and inputs that are the same in every replica, floats for
+year inputs. Parameters are floats, or ``(K, 1)`` columns when every replica has its own
+value (a vectorised design: one replica per point); with these shapes every formula
+broadcasts the same way, so a paradigm is written once for both. The chassis flattens the
+dyad-level outputs back to ``(K,)``.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from sim.params import Param
 class View:
     """What every paradigm may look at in a given year (read-only).
 
-    Dyad-level, ``(K,)``:
+    Dyad-level, ``(K, 1)``:
         inst: institutional density S/4 in [0, 1].
         imbalance: NATO's capability lead, 2 * C_N / (C_N + C_R) - 1, in [-1, 1]
             (C = simulated burden x GDP).
@@ -87,12 +91,12 @@ class Appraisal:
     """A paradigm's reading of the world in one year.
 
     Attributes:
-        H_R: Russia's perceived hostility of NATO, ``(K,)``.
-        H_N: NATO's perceived hostility of Russia, ``(K,)``.
+        H_R: Russia's perceived hostility of NATO, ``(K, 1)`` or ``(K,)``.
+        H_N: NATO's perceived hostility of Russia, ``(K, 1)`` or ``(K,)``.
         L_R: Russia's loss if each partner moves West, ``(K, P)``.
         V_N: NATO's value of enlarging to each partner, ``(K, P)``.
         G: each partner's pull toward NATO, ``(K, P)``.
-        memory: the paradigm's state to carry to next year, ``(K,)``.
+        memory: the paradigm's state to carry to next year, ``(K, 1)`` or ``(K,)``.
     """
 
     H_R: np.ndarray
@@ -123,7 +127,10 @@ class Paradigm:
                 raise ParameterError(
                     f"paradigm {self.name}", key, f"unknown parameter; valid: {valid}"
                 )
-            self.values[key] = self.parameters[key].check(key, value, f"paradigm {self.name}")
+            checked = self.parameters[key].check_any(key, value, f"paradigm {self.name}")
+            # one value per replica: a (K, 1) column, which broadcasts against (K, 1)
+            # dyad-level and (K, P) partner-level arrays alike
+            self.values[key] = checked if np.ndim(checked) == 0 else checked[:, None]
 
     def __getattr__(self, item: str) -> float:
         values = self.__dict__.get("values", {})
@@ -132,14 +139,15 @@ class Paradigm:
         raise AttributeError(item)
 
     def initial_memory(self, replicas: int) -> np.ndarray:
-        """The paradigm's state at the start of the run (zeros if it keeps none)."""
+        """The paradigm's state at the start of the run, ``(K,)`` (zeros if it keeps none)."""
         return np.zeros(replicas)
 
     def appraise(self, view: View) -> Appraisal:  # pragma: no cover - interface
         raise NotImplementedError
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v:g}" for k, v in self.values.items())
+        args = ", ".join(f"{k}={v:g}" if np.ndim(v) == 0 else f"{k}=<{len(v)} values>"
+                         for k, v in self.values.items())
         return f"{type(self).__name__}({args})"
 
 

@@ -38,7 +38,7 @@ class Constructivist(Paradigm):
     references = ("Wendt1999", "AdlerBarnett1998", "WilliamsNeumann2000", "Pouliot2010")
 
     def initial_memory(self, replicas: int) -> np.ndarray:
-        return np.full(replicas, self.A0)
+        return np.broadcast_to(np.ravel(self.A0), (replicas,)).astype(float)
 
     def identity(self, view: View) -> np.ndarray:
         """This year's collective identity from last year's and this year's practice."""
@@ -49,10 +49,10 @@ class Constructivist(Paradigm):
 
     def appraise(self, view: View) -> Appraisal:
         identity = self.identity(view)
-        otherness = (1.0 - identity)[:, None] / 2.0
+        otherness = (1.0 - identity) / 2.0
         westward = view.prospect + positive(view.alignment)
         loss = view.w * westward * (otherness + self.omega * view.former_ussr)
-        value = view.dem + positive(view.alignment) - (1.0 + identity)[:, None] / 2.0
+        value = view.dem + positive(view.alignment) - (1.0 + identity) / 2.0
         pull = 2.0 * (view.dem - 0.5) + view.prospect
         hostility = -identity
         return Appraisal(hostility, hostility.copy(), loss, value, pull * np.ones_like(loss),

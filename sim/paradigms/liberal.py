@@ -40,7 +40,7 @@ class Liberal(Paradigm):
         autocracy = 1.0 - view.dem_russia
         westward = view.prospect + positive(view.alignment)
         weights = view.w * view.active
-        fear = (westward * view.dem * weights).sum(axis=1) / (2.0 * weights.sum())
+        fear = (westward * view.dem * weights).sum(axis=1, keepdims=True) / (2.0 * weights.sum())
         ties = lx * view.trade_russia_west + li * view.inst
         h_r = ld * autocracy * (1.0 + fear) - ties + li * view.force_unmandated - view.xi
         h_n = ld * autocracy - ties + view.russia_force - view.xi

@@ -44,7 +44,7 @@ class Realist(Paradigm):
         westward = view.prospect + positive(view.alignment)
         opportunity = view.superiority * (1.0 - view.member)
         loss = view.w * westward * (kappa + chi * opportunity)
-        value = kappa * view.w * view.imbalance[:, None] + view.alignment
-        threat_to_partner = view.w * (view.russia_force[:, None] + view.coercion)
+        value = kappa * view.w * view.imbalance + view.alignment
+        threat_to_partner = view.w * (view.russia_force + view.coercion)
         pull = rho * threat_to_partner + kappa * view.prospect - chi * view.w * opportunity
         return Appraisal(h_r, h_n, loss, value, pull, np.zeros_like(h_r))
