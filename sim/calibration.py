@@ -269,7 +269,7 @@ class Target:
         years = self.years[np.isin(self.years, oy)]
         zo = sc.zscore(ov[np.isin(oy, years)], mean, sd)
         forecasts = {
-            "persistence": sc.persistence(oy, ov, years, self.calibration[1]),
+            "persistence": sc.persistence(oy, ov, years, self.calibration),
             "trend": sc.linear_trend(oy, ov, years, self.calibration),
             "base_rate": sc.base_rate(oy, ov, years, self.calibration),
         }
@@ -286,7 +286,7 @@ class Target:
         in_cal = (oy >= self.calibration[0]) & (oy <= self.calibration[1])
         freq = np.bincount(ov[in_cal], minlength=sc.N_STATUS) / max(int(in_cal.sum()), 1)
         forecasts = {
-            "persistence": sc.one_hot(sc.persistence(oy, ov, years, self.calibration[1])),
+            "persistence": sc.one_hot(sc.persistence(oy, ov, years, self.calibration)),
             "trend": sc.one_hot(np.clip(trend, 0, sc.N_STATUS - 1)),
             "base_rate": np.tile(freq, (len(years), 1)),
         }
@@ -304,7 +304,7 @@ class Target:
         rate = matrix.mean(axis=0)
         n = matrix.shape[0]
         forecasts = {
-            "persistence": np.stack([sc.persistence(oy, row, years, self.calibration[1])
+            "persistence": np.stack([sc.persistence(oy, row, years, self.calibration)
                                      for row in matrix]),
             "trend": np.tile(np.clip(sc.linear_trend(oy, rate, years, self.calibration), 0, 1),
                              (n, 1)),

@@ -52,11 +52,19 @@ class Nato(mesa.Agent):
         super().__init__(model)
         self.burden = burden
         self.baseline = float(burden[0])
+        self.hostility0: np.ndarray | float = 0.0  # set once the first appraisal is known
 
     def arm(self, hostility: np.ndarray) -> None:
+        """Move the burden toward baseline * exp(psi * (H - H_start)).
+
+        Hostility is measured from its own value in the first year, as R starts at the
+        paradigm's own first-year level: the observed first-year burden is where every
+        paradigm's arming starts and rests while its hostility is unchanged, whatever the
+        paradigm's natural scale.
+        """
         m = self.model
         self.burden = chassis.arming(
-            self.burden, self.baseline, hostility, m.p["mu"], m.p["psi"],
+            self.burden, self.baseline, hostility - self.hostility0, m.p["mu"], m.p["psi"],
             CONSTANTS["burden_min"], CONSTANTS["burden_max"],
         )
 
@@ -210,6 +218,8 @@ class NatoRussiaModel(mesa.Model):
         self.year = self.start
         first = self._appraise(self._view(self.start))
         self.R = np.tanh(-0.5 * (first.H_R + first.H_N))  # the paradigm's own 1991 level
+        self.russia.hostility0 = np.array(first.H_R)  # arming is anchored on the same year
+        self.nato.hostility0 = np.array(first.H_N)
         T = len(inp.years)
         self._series = np.zeros((T, len(_SERIES), K))
         self._partner_rec = np.zeros((T, len(_PARTNER), K, P))

@@ -244,18 +244,22 @@ def skill(score: float, reference: float) -> float:
 
 
 def persistence(years: np.ndarray, values: np.ndarray, targets: np.ndarray,
-                calibration_end: int) -> np.ndarray:
-    """Carry forward the latest observation known before each target year.
+                calibration: tuple[int, int]) -> np.ndarray:
+    """No change since the forecast origin: the naive forecast a free-running model must beat.
 
-    ``ŷ_t = y_s`` with ``s = max{s in observed years : s < t and s <= calibration_end}``:
-    year-on-year persistence inside the calibration window, the last calibration value held
-    flat after it. The first year of the record (no earlier value) is copied.
+    The model runs free from the start of the period, seeing only its initial conditions, so
+    its naive rival sees the same: inside the calibration window every year is forecast by
+    the first observation of the window (``ŷ_t = y_s``, ``s = min{s >= calibration start}``);
+    after it, by the last calibration observation held flat
+    (``s = max{s <= calibration end}``). (A one-step-ahead persistence, ``ŷ_t = y_{t-1}``,
+    would see the observed record every year, which the simulation never does.)
     """
-    out = np.empty(len(targets))
-    for j, t in enumerate(targets):
-        known = (years < t) & (years <= calibration_end)
-        out[j] = values[np.flatnonzero(known)[-1]] if known.any() else values[years == t][0]
-    return out
+    start, end = calibration
+    inside = np.flatnonzero(years >= start)
+    before_end = np.flatnonzero(years <= end)
+    first = values[inside[0]] if inside.size else np.nan
+    last = values[before_end[-1]] if before_end.size else np.nan
+    return np.array([first if t <= end else last for t in targets], dtype=float)
 
 
 def linear_trend(years: np.ndarray, values: np.ndarray, targets: np.ndarray,
@@ -411,7 +415,7 @@ def _continuous_forecasts(records: Records, obs: pd.Series, column: str, years: 
     oy, ov = obs.index.to_numpy(dtype=int), obs.to_numpy(dtype=float)
     targets = years[np.isin(years, oy)]
     out: Forecasts = {p: _median_series(records, p, column) for p in records.paradigms}
-    out["persistence"] = pd.Series(persistence(oy, ov, targets, calibration[1]), targets)
+    out["persistence"] = pd.Series(persistence(oy, ov, targets, calibration), targets)
     out["trend"] = pd.Series(linear_trend(oy, ov, targets, calibration), targets)
     out["base_rate"] = pd.Series(base_rate(oy, ov, targets, calibration), targets)
     return out
@@ -457,7 +461,7 @@ def _score_status(records: Records, obs: pd.Series, years: np.ndarray,
                               & records.series["year"].isin(targets)]
         wide = rows.pivot_table(index="replica", columns="year", values="S", aggfunc="first")
         forecasts[p] = ordinal_probabilities(wide.reindex(columns=targets).to_numpy())
-    forecasts["persistence"] = one_hot(persistence(oy, ov, targets, calibration[1]))
+    forecasts["persistence"] = one_hot(persistence(oy, ov, targets, calibration))
     trend = np.rint(linear_trend(oy, ov.astype(float), targets, calibration))
     forecasts["trend"] = one_hot(np.clip(trend, 0, N_STATUS - 1))
     in_cal = (oy >= calibration[0]) & (oy <= calibration[1])
@@ -520,7 +524,7 @@ def _event_baselines(o_full: pd.DataFrame, years: np.ndarray,
     """Persistence per partner; trend and base rate of the pooled yearly event rate."""
     oy = o_full.columns.to_numpy(dtype=int)
     matrix = o_full.to_numpy(dtype=float)
-    pers = np.stack([persistence(oy, row, years, calibration[1]) for row in matrix])
+    pers = np.stack([persistence(oy, row, years, calibration) for row in matrix])
     rate = matrix.mean(axis=0)
     trend = np.clip(linear_trend(oy, rate, years, calibration), 0, 1)
     base = base_rate(oy, rate, years, calibration)

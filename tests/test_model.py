@@ -103,12 +103,21 @@ def test_milestones_fire_at_their_dates_in_order(world):
 
 
 def test_yearly_update_runs_after_that_years_milestones(world):
-    """The 1999 Kosovo campaign shows in the 1999 record, not the 1998 one."""
-    rec = run(world, replicas=2)
-    kosovo = [m for m in world[2].milestones if m.type == "out_of_area" and m.date.year == 1999]
-    assert kosovo
-    h = rec.series.groupby("year")["H_R"].mean()
-    assert h[1999] > h[1998]
+    """The 1999 Kosovo campaign (no UN mandate) shows in the 1999 record, not the 1998 one:
+    against the same run without it, the liberal's hostility differs from 1999 on only."""
+    scenario, data, inputs = world
+    from sim.inputs import build_inputs
+
+    kosovo = [m for m in inputs.milestones if m.type == "out_of_area" and m.date.year == 1999]
+    assert len(kosovo) == 1 and not kosovo[0].mandate
+    kept = [m for m in scenario.milestones if m.id != kosovo[0].id]
+    without = build_inputs(scenario.model_copy(update={"milestones": kept}), data)
+    base = run(world, "liberal", replicas=2)
+    cf = run_ensemble(scenario, "liberal", replicas=2, seed=3, data=data, inputs=without)
+    diff = (base.series.groupby("year")["H_R"].mean()
+            - cf.series.groupby("year")["H_R"].mean())
+    assert (diff.loc[:1998] == 0).all()
+    assert diff.loc[1999] > 0
 
 
 def test_mesa_batch_run_compatibility():

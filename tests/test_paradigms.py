@@ -214,3 +214,31 @@ class TestConstructivistSignature:
     def test_status_denial_bites_in_the_former_soviet_space(self):
         app = given(Constructivist(omega=1.0), alignment=np.ones((K, P)), w=np.ones(P))
         assert app.L_R[0, 0] > app.L_R[0, 1]  # partner 0 is former USSR, same proximity
+
+
+class TestInputsReachEveryReadingThatClaimsThem:
+    """Inputs each module reads by its own theory (see docs/model.md, 'Which inputs')."""
+
+    def test_common_fate_builds_identity(self):
+        c = Constructivist()
+        calm = given(c, inst=col(0.0), memory=col(0.0))
+        shared_threat = given(c, inst=col(0.0), memory=col(0.0), xi=1.0)
+        assert dyad(shared_threat.memory)[0] > dyad(calm.memory)[0]
+
+    def test_deterrence_posture_is_othering(self):
+        c = Constructivist()
+        app = given(c, inst=col(0.0), memory=col(0.5), posture=1.0)
+        assert dyad(app.memory)[0] < 0.5
+
+    def test_liberal_reads_russian_force_through_institutions(self):
+        force = col(1.0)
+        assert dyad(given(Liberal(lambda_I=2.0), russia_force=force).H_N)[0] > dyad(
+            given(Liberal(lambda_I=2.0)).H_N)[0]
+        without = given(Liberal(lambda_I=0.0), russia_force=force).H_N
+        np.testing.assert_allclose(dyad(without), dyad(given(Liberal(lambda_I=0.0)).H_N))
+
+    def test_every_weight_has_the_same_range(self):
+        """No paradigm gets a wider range for a weight (fairness of calibration)."""
+        for cls in (Realist, Liberal):
+            for name, param in cls.parameters.items():
+                assert param.bounds == (0.0, 3.0), (cls.name, name)

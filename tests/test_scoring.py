@@ -152,9 +152,11 @@ def test_skill() -> None:
 
 def test_baselines() -> None:
     years, values = np.arange(2000, 2005), np.array([1.0, 3.0, 2.0, 5.0, 4.0])
-    # calibration ends 2002: 2000 has no earlier value (copied), 2001 <- 2000, 2002 <- 2001,
-    # 2003 and 2004 <- 2002 (the last calibration value held flat)
-    assert sc.persistence(years, values, years, 2002).tolist() == [1, 1, 3, 2, 2]
+    # calibration 2000-2002: in sample every year <- y(2000) = 1 (the origin the free-running
+    # model also starts from); 2003 and 2004 <- y(2002) = 2 (the last calibration value)
+    assert sc.persistence(years, values, years, (2000, 2002)).tolist() == [1, 1, 1, 2, 2]
+    # a later calibration start moves the in-sample origin: 2001, 2002 <- y(2001) = 3
+    assert sc.persistence(years, values, years[1:], (2001, 2002)).tolist() == [3, 3, 2, 2]
     # OLS on (2000, 1), (2001, 3), (2002, 2): slope = ((-1)(-1) + 0 + (1)(0)) / 2 = 0.5,
     # line through (2001, 2): at 2004 -> 2 + 3 * 0.5 = 3.5
     trend = sc.linear_trend(years, values, years, (2000, 2002))
@@ -203,7 +205,7 @@ def test_persistence_has_zero_skill_against_itself(observed: Observed) -> None:
     # a paradigm whose Russian milex equals the persistence forecast scores 0 skill on it
     oy = observed.russia_milex.index.to_numpy()
     targets = np.arange(1992, 2009)
-    fc = sc.persistence(oy, observed.russia_milex.to_numpy(), targets, 2007)
+    fc = sc.persistence(oy, observed.russia_milex.to_numpy(), targets, (1991, 2007))
     copy = observed.russia_milex.copy()
     copy.loc[targets] = fc
     card = sc.score(fake_records(observed, russia_milex=copy), observed)

@@ -12,10 +12,11 @@ class Constructivist(Paradigm):
     """Hostility is the absence of a shared identity, which practice builds and exclusion erodes.
 
     A collective identity A in [-1, 1] starts at A0 in 1991. Each year institutional
-    practice (S/4) socialises the two sides toward a shared identity at rate sigma, and
-    exclusion events erode it with penalty omega: enlargements without Russia, out-of-area
-    force, moves taken over Russia's objection, and Russian coercion of partners read as a
-    norm violation. Both sides' hostility is -A. Russia's loss when a partner moves West is
+    practice (S/4) and common fate (a common external threat, 9/11) socialise the two sides
+    toward a shared identity at rate sigma, and exclusion events erode it with penalty omega:
+    enlargements without Russia, out-of-area force, deterrence deployments that name Russia
+    as the threat, moves taken over Russia's objection, and Russian coercion of partners read
+    as a norm violation. Both sides' hostility is -A. Russia's loss when a partner moves West is
     larger the more NATO is the Other, and larger still in the former Soviet space, where
     status denial bites. NATO values enlarging to democratic, like-minded partners, with
     restraint while it shares an identity with Russia; partners are pulled West by
@@ -23,7 +24,7 @@ class Constructivist(Paradigm):
 
     Names:
 
-    - Anarchy is what states make of it; collective identity: [Wendt1999]_
+    - Collective identity; common fate as one of its master variables: [Wendt1999]_
     - Security communities built by practice: [AdlerBarnett1998]_
     - Russia, NATO enlargement and identity/othering: [WilliamsNeumann2000]_
     - Practice and the NATO-Russia relationship: [Pouliot2010]_
@@ -43,8 +44,10 @@ class Constructivist(Paradigm):
     def identity(self, view: View) -> np.ndarray:
         """This year's collective identity from last year's and this year's practice."""
         a = view.memory
-        exclusion = view.enlargement + view.force + view.exclusion + view.russia_force
-        change = self.sigma * view.inst * (1.0 - a) - self.omega * exclusion * (1.0 + a) / 2.0
+        practice = view.inst + view.xi  # shared institutions; common fate (9/11)
+        exclusion = (view.enlargement + view.force + view.posture + view.exclusion
+                     + view.russia_force)
+        change = self.sigma * practice * (1.0 - a) - self.omega * exclusion * (1.0 + a) / 2.0
         return np.clip(a + change, -1.0, 1.0)
 
     def appraise(self, view: View) -> Appraisal:

@@ -15,7 +15,8 @@ class Liberal(Paradigm):
     institutional density (S/4). An autocratic Russia fears democratic neighbours moving
     West (the weak link: Russia's own polyarchy), and NATO distrusts an autocratic Russia.
     Force without a UN mandate is an institutional bypass and raises Russia's hostility;
-    Russian force against partners raises NATO's. Partners are pulled West by trade with
+    Russian force against partners breaks institutional commitments and raises NATO's (both
+    weighted by the institutional parameter). Partners are pulled West by trade with
     the West, by being more democratic than Russia, and by institutional prospects; trade
     with Russia raises Russia's cost of coercing them.
 
@@ -43,7 +44,7 @@ class Liberal(Paradigm):
         fear = (westward * view.dem * weights).sum(axis=1, keepdims=True) / (2.0 * weights.sum())
         ties = lx * view.trade_russia_west + li * view.inst
         h_r = ld * autocracy * (1.0 + fear) - ties + li * view.force_unmandated - view.xi
-        h_n = ld * autocracy - ties + view.russia_force - view.xi
+        h_n = ld * autocracy - ties + li * view.russia_force - view.xi
         loss = view.w * (ld * autocracy * view.dem * westward - lx * view.trade_rus)
         value = ld * view.dem + lx * view.trade_west + li * view.prospect
         pull = (

@@ -31,7 +31,7 @@ class Realist(Paradigm):
     name = "realist"
     parameters = {
         "kappa": Param(1.0, (0.0, 3.0), "weight of proximity / buffer occupancy"),
-        "rho": Param(1.0, (0.0, 5.0), "sensitivity to relative gains and demonstrated intent"),
+        "rho": Param(1.0, (0.0, 3.0), "sensitivity to relative gains and demonstrated intent"),
         "chi": Param(1.0, (0.0, 3.0), "opportunism where Russia has local superiority"),
     }
     references = ("Waltz1979", "Walt1987", "Mearsheimer2001", "Mearsheimer2014")
