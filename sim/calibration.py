@@ -22,7 +22,6 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -703,7 +702,8 @@ def _check_window(inputs: Inputs, window: tuple[int, int]) -> None:
 
 def provenance(problem: Problem, budget: int, loss: float, at_bounds: list[str],
                extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Where fitted values come from: window, budget, seed, optimiser, loss, versions, date."""
+    """Where fitted values come from: window, budget, seed, optimiser, loss, versions (no
+    timestamp, so the same inputs give a byte-identical file)."""
     import optuna
 
     from sim.io import natosim_version
@@ -711,7 +711,6 @@ def provenance(problem: Problem, budget: int, loss: float, at_bounds: list[str],
     out: dict[str, Any] = {
         "produced_by": "natosim calibrate",
         "natosim_version": natosim_version(),
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "paradigm": problem.paradigm,
         "train": list(problem.target.window),
         "mode": problem.mode,

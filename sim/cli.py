@@ -144,8 +144,16 @@ def check_run_options(mode: str, replicas: int, seed: int) -> None:
         raise ParameterError("--mode", "", f"unknown mode {mode!r}; choose {' or '.join(MODES)}")
     if not 1 <= replicas <= MAX_REPLICAS:
         raise ParameterError("--replicas", "", f"expected 1 to {MAX_REPLICAS:,}, got {replicas}")
-    if seed < 0:
-        raise ParameterError("--seed", "", f"expected a non-negative integer, got {seed}")
+    check_seed(seed, "--seed")
+
+
+MAX_SEED = 2**32 - 1  # numpy, optuna and MT19937 all accept this range
+
+
+def check_seed(seed: int, option: str) -> None:
+    """Raise ParameterError for a seed outside 0 .. 2**32 - 1."""
+    if not 0 <= seed <= MAX_SEED:
+        raise ParameterError(option, "", f"expected an integer from 0 to {MAX_SEED:,}, got {seed}")
 
 
 def check_processes(processes: int) -> None:
@@ -420,7 +428,7 @@ def compare(
             scenario, counterfactual, paradigms=names, column=column, partner=partner,
             mode=mode, replicas=replicas, seed=seed,
             params=resolve_param_options(params, sets),
-            out=out or default_out_dir(base.name) / f"vs-{cf_name}",
+            out=out or default_out_dir(base.name) / f"vs-{cf_name}", force=force,
         )  # fmt: skip
         return
     cal = cmp.parse_years(calibration, "--calibration")

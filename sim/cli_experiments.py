@@ -18,10 +18,29 @@ from sim.cli import (
     _stderr_console,
     app,
     check_run_options,
+    check_seed,
     default_out_dir,
     handle_errors,
     load_scenario_arg,
 )
+from sim.errors import ParameterError
+
+MAX_POINTS = 1_000_000  # a design larger than this is almost surely a typo (memory, days)
+
+
+def check_positive(value: int | None, option: str) -> None:
+    """An optional count that, when given, must be at least 1."""
+    if value is not None and value < 1:
+        raise ParameterError(option, "", f"expected an integer >= 1, got {value}")
+
+
+def check_design_size(design: str, points: int, dimensions: int) -> None:
+    """Refuse designs too large to run before building them."""
+    check_positive(points, "--points")
+    total = points ** dimensions if design == "grid" else points
+    if total > MAX_POINTS:
+        raise ParameterError("--points", "", f"the {design} design has {total:,} points; the "
+                             f"limit is {MAX_POINTS:,} (fewer --points or --vary)")
 
 SetOption = Annotated[
     list[str] | None,
@@ -172,6 +191,10 @@ def sweep(
     from sim import sweep as sw
 
     check_run_options(mode, replicas, seed)
+    check_seed(design_seed, "--design-seed")
+    check_positive(workers, "--workers")
+    check_positive(chunk_size, "--chunk-size")
+    check_design_size(design, points, len(vary))
     loaded = load_scenario_arg(scenario)
     base = resolve_param_options(params_file, sets)
     table = sw.design(design, sw.parse_space(vary), points, seed=design_seed)
@@ -184,6 +207,11 @@ def sweep(
                 mode=mode, replicas=replicas, seed=seed, params=base, workers=workers,
                 scheduler=scheduler, cluster=cluster, chunk_size=chunk_size, progress=hook,
             )  # fmt: skip
+    except (ValueError, OSError, TimeoutError) as err:
+        if scheduler is None and cluster is None:
+            raise
+        raise ParameterError("--scheduler", str(scheduler or cluster),
+                             f"cannot use the dask cluster: {err}") from None
     except KeyboardInterrupt:
         done, total = sw.sweep_status(out)
         _fail(f"interrupted: {done} of {total} points saved in {out}; rerun the same command "
@@ -223,6 +251,7 @@ def sensitivity(
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     cluster: ClusterOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace earlier results.")] = False,
     debug: DebugOption = False,
 ) -> None:
     """Sobol or Morris sensitivity indices of one outcome, with intervals and a bar chart."""
@@ -230,12 +259,15 @@ def sensitivity(
     from rich.table import Table
 
     from sim import sensitivity as sa
-    from sim.io import save_figure_atomic, write_csv_atomic
+    from sim.io import prepare_output_dir, save_figure_atomic, staged_output_dir, write_csv_atomic
 
     check_run_options(mode, replicas, seed)
+    check_positive(n, "--n")
+    check_positive(workers, "--workers")
     loaded = load_scenario_arg(scenario)
     default = default_out_dir(loaded.name) / f"sensitivity-{paradigm}-{outcome}"
     out = out if out is not None else default
+    prepare_output_dir(out, force)  # fail before a long run, not after it
     bar, hook = _point_progress(f"{method}: {outcome}")
     with bar:
         idx = sa.sensitivity(
@@ -243,9 +275,13 @@ def sensitivity(
             mode=mode, params=resolve_param_options(params_file, sets), fill_nan=fill_nan,
             workers=workers, scheduler=scheduler, cluster=cluster, progress=hook,
         )  # fmt: skip
-    out.mkdir(parents=True, exist_ok=True)
-    write_csv_atomic(idx, out / "indices.csv")
-    save_figure_atomic(sa.plot_indices(idx), out / "indices.png")
+    with staged_output_dir(out, force) as staging:
+        write_csv_atomic(idx, staging / "indices.csv")
+        save_figure_atomic(sa.plot_indices(idx), staging / "indices.png")
+        _write_small_manifest(staging, loaded, {"outcome": outcome, "paradigm": paradigm,
+                                                "method": method, "n": n, "seed": seed,
+                                                "replicas": replicas, "mode": mode,
+                                                "vary": list(vary)})
     table = Table(title=f"{method} indices of {outcome} ({paradigm}, "
                   f"{idx.attrs['evaluations']:,} runs)")
     for col in idx.columns:
@@ -255,6 +291,20 @@ def sensitivity(
     console = Console()
     console.print(table)
     console.print(f"results written to {out}", highlight=False, markup=False)
+
+
+def _write_small_manifest(folder: Path, scenario: Any, settings: dict[str, Any]) -> None:
+    """A manifest for the smaller commands: version, settings, scenario and data hashes."""
+    import json
+    import sys
+
+    from sim.datasets import load_data
+    from sim.io import MANIFEST_NAME, natosim_version, write_text_atomic
+
+    content = {"natosim_version": natosim_version(), "command": ["natosim", *sys.argv[1:]],
+               "scenario": scenario.name, "scenario_sha256": scenario.sha256,
+               "data": dict(sorted(load_data().hashes.items())), **settings}
+    write_text_atomic(folder / MANIFEST_NAME, json.dumps(content, indent=2, sort_keys=True))
 
 
 @app.command()
@@ -269,6 +319,8 @@ def explore(
     debug: DebugOption = False,
 ) -> None:
     """Open the interactive explorer in the browser (needs the app extra)."""
+    if not 1 <= port <= 65535:
+        raise ParameterError("--port", "", f"expected 1 to 65535, got {port}")
     try:
         from sim.app import serve
     except ImportError as err:
@@ -288,6 +340,7 @@ def compare_counterfactual(
     seed: int,
     params: dict[str, Any],
     out: Path,
+    force: bool = False,
 ) -> None:
     """``compare BASE --counterfactual CF``: paired divergence per paradigm (no scoring)."""
     from rich.console import Console
@@ -295,20 +348,29 @@ def compare_counterfactual(
 
     from sim.errors import ParameterError
     from sim.experiments import diverge, run_paradigms
-    from sim.io import save_figure_atomic, write_csv_atomic
+    from sim.io import prepare_output_dir, save_figure_atomic, staged_output_dir, write_csv_atomic
     from sim.plots import plot_divergence
 
     base, cf = load_scenario_arg(base_arg), load_scenario_arg(cf_arg)
+    if base.period.start != cf.period.start:
+        raise ParameterError("--counterfactual", cf_arg,
+                             f"starts in {cf.period.start}, the base in {base.period.start}: "
+                             "paired runs need the same start year")
+    prepare_output_dir(out, force)
     kwargs = dict(mode=mode, replicas=replicas, seed=seed, params=params)  # same seed: paired
     try:
         div = diverge(run_paradigms(base, paradigms, **kwargs),
                       run_paradigms(cf, paradigms, **kwargs), column, partner=partner)
     except ValueError as err:
         raise ParameterError("--column", column, str(err)) from None
-    out.mkdir(parents=True, exist_ok=True)
-    write_csv_atomic(div, out / "divergence.csv")
     figure = plot_divergence(div, column, base.name, cf.name, partner)
-    save_figure_atomic(figure, out / "divergence.png")
+    with staged_output_dir(out, force) as staging:
+        write_csv_atomic(div, staging / "divergence.csv")
+        save_figure_atomic(figure, staging / "divergence.png")
+        _write_small_manifest(staging, base, {
+            "counterfactual": cf.name, "counterfactual_sha256": cf.sha256, "column": column,
+            "partner": partner, "paradigms": list(paradigms), "mode": mode,
+            "replicas": replicas, "seed": seed, "params": params})
     all_years = sorted(set(div["year"]))
     years = all_years[:: max(1, len(all_years) // 8)]
     of = f" of {partner}" if partner else ""

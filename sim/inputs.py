@@ -128,6 +128,11 @@ def build_inputs(scenario: Scenario, data: Dataset) -> Inputs:
     """Assemble the model's exogenous inputs for a scenario from the project data."""
     years = np.arange(scenario.period.start, scenario.period.end + 1)
     period = range(int(years[0]), int(years[-1]) + 1)
+    if period.start < DATA_START or period.stop - 1 > DATA_END:
+        # beyond the data every input would be an extrapolation nobody asked for
+        raise ScenarioError(scenario.name, "period",
+                            f"{period.start}-{period.stop - 1} reaches beyond the project data "
+                            f"({DATA_START}-{DATA_END}); keep the period inside it")
     # Fill over the whole data span, then cut the period out: a scenario of 1991-1995 still
     # gets Montenegro's first observed values, as the full run does.
     span = np.arange(min(DATA_START, period.start), max(DATA_END, period.stop - 1) + 1)

@@ -82,8 +82,9 @@ def csv_bytes(df: pd.DataFrame, sort_by: Sequence[str] | None = None) -> bytes:
         df: the frame; its index is not written.
         sort_by: columns to sort rows by (stable sort); ``None`` keeps the given order.
     """
-    if sort_by:
-        df = df.sort_values(list(sort_by), kind="mergesort")
+    keys = [c for c in (sort_by or ()) if c in df.columns]  # an empty table may lack them
+    if keys:
+        df = df.sort_values(keys, kind="mergesort")
     text = df.to_csv(index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n")
     return text.encode("utf-8")
 

@@ -158,10 +158,10 @@ def compare_outputs(manifest: Mapping[str, Any], rerun_dir: str | Path) -> Repor
     rerun_dir = Path(rerun_dir)
     new_manifest = json.loads((rerun_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
     old_files: dict[str, str] = dict(manifest["files"])
-    new_files = {
-        p.name: file_sha256(p)
-        for p in rerun_dir.iterdir()
-        if p.is_file() and p.name != MANIFEST_NAME
+    new_files = {  # by path relative to the folder: validate writes params/*.toml
+        p.relative_to(rerun_dir).as_posix(): file_sha256(p)
+        for p in sorted(rerun_dir.rglob("*"))
+        if p.is_file() and p.relative_to(rerun_dir).as_posix() != MANIFEST_NAME
     }
     files = [
         FileCheck(name, old_files.get(name), new_files.get(name))

@@ -116,7 +116,21 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
         raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
 
 
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
+    """A mapping whose duplicate keys are an error (PyYAML silently keeps the last one)."""
+    seen: dict[Any, Any] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, str | int | float | bool) and key in seen:
+            problem = f"duplicate key {key!r} (first on line {seen[key] + 1})"
+            raise yaml.constructor.ConstructorError(None, None, problem, key_node.start_mark)
+        if isinstance(key, str | int | float | bool):
+            seen[key] = key_node.start_mark.line
+    return yaml.SafeLoader.construct_yaml_map(loader, node)
+
+
 SafeDateLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+SafeDateLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
 def safe_load_yaml(text: str) -> Any:

@@ -93,8 +93,10 @@ def sobol_analysis(
     problem = salib_problem(space)
     x = sample.sample(problem, n, calc_second_order=second_order, seed=seed)
     y = _finite(evaluate(pd.DataFrame(x, columns=problem["names"])))
-    res = analyze.analyze(problem, y, calc_second_order=second_order,
-                          num_resamples=num_resamples, conf_level=conf_level, seed=seed)
+    # a Generator, not the int: SALib tests `if seed:` and falls back to the global numpy
+    # RNG for seed 0
+    res = analyze.analyze(problem, y, calc_second_order=second_order, num_resamples=num_resamples,
+                          conf_level=conf_level, seed=np.random.default_rng(seed))
     frame = pd.DataFrame({
         "parameter": problem["names"],
         "S1": res["S1"], "S1_conf": res["S1_conf"], "ST": res["ST"], "ST_conf": res["ST_conf"],

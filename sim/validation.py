@@ -172,6 +172,13 @@ def validate(scenario="post-cold-war", paradigms: Sequence[str] = THEORIES,
     loaded, _, inputs = resolve(scenario)
     observed = observed if observed is not None else load_observed()
     plan = Plan.make(inputs, tuple(paradigms))
+    if not plan.splits:
+        from sim.errors import ScenarioError
+
+        period = f"{int(inputs.years[0])}-{int(inputs.years[-1])}"
+        raise ScenarioError(getattr(loaded, "name", str(scenario)), "period",
+                            f"no validation split fits inside {period}; the protocol needs "
+                            "training and test years (e.g. 1991-2007 and 2008-2024)")
     fitted = _calibrate_all(inputs, observed, plan, settings, progress)
     evals = _evaluate_all(inputs, observed, plan, fitted, settings)
     report = _score_all(observed, plan, fitted, evals, settings)
@@ -654,20 +661,30 @@ def _overall(skills: pd.DataFrame, diffs: pd.DataFrame, plan: Plan) -> str:
     else:
         text += (f", but it is not distinguishable from {' or '.join(others)} at 95 %: "
                  "the data do not single out one paradigm.")
+    top = ranked.iloc[0]
+    text += (f" Against the naive baselines, {best} is "
+             f"{_against_baselines(float(top['lo']), float(top['hi']))} (skill "
+             f"{_num(top['skill'])} {_ci(top['lo'], top['hi'])}).")
     if "realist" in plan.paradigms:
-        text += " " + _ratti(diffs, split, plan, best)
+        text += " " + _ratti(diffs, split, plan, best, top)
     return text
 
 
-def _ratti(diffs: pd.DataFrame, split: str, plan: Plan, best: str) -> str:
+def _ratti(diffs: pd.DataFrame, split: str, plan: Plan, best: str,
+           top: pd.Series | None = None) -> str:
     """Ratti (2009) claims realism explains best: what this run says about it."""
     rivals = [p for p in plan.paradigms if p != "realist"]
     if not rivals:
         return ""
+    beats_baselines = top is None or (best == "realist" and float(top.get("lo", np.nan)) > 0)
     worse = [p for p in rivals if _diff(diffs, split, "out of sample", "realist", p)["hi"] < 0]
     better = [p for p in rivals if _diff(diffs, split, "out of sample", "realist", p)["lo"] > 0]
-    if len(better) == len(rivals):
+    if len(better) == len(rivals) and beats_baselines:
         return "Ratti's (2009) claim that realism explains best is supported here."
+    if len(better) == len(rivals):
+        return ("Realism does better than its rivals at 95 %, but not better than the naive "
+                "baselines: Ratti's (2009) claim is supported only relative to the other "
+                "theories.")
     if worse:
         verb = "does" if len(worse) == 1 else "do"
         return (f"Ratti's (2009) claim that realism explains best is contradicted: "

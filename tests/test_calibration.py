@@ -224,7 +224,7 @@ def test_parameter_file_round_trip(inputs, observed, tmp_path) -> None:
     path = cal.write_calibration(result, tmp_path / "fit.toml")
     assert load_params_file(path) == result.params
     prov = load_provenance(path)
-    for key in ("train", "budget", "seed", "loss", "best_loss", "natosim_version", "date",
+    for key in ("train", "budget", "seed", "loss", "best_loss", "natosim_version",
                 "optimiser", "scenario_sha256"):
         assert key in prov
     assert prov["train"] == list(TRAIN)

@@ -510,3 +510,15 @@ def test_inherited_partner_dropped_is_reported_in_child(tmp_path):
     err = error_of(path)
     assert err.source == str(path)
     assert "'war-geo'" in err.message and "'GEO'" in err.message
+
+
+def test_duplicate_keys_are_an_error_not_silently_the_last(tmp_path):
+    path = write(tmp_path, "dup.yaml", """\
+        name: dup
+        description: two remove lists
+        extends: post-cold-war.yaml
+        remove: [accession-1999]
+        remove: [allied-force]
+        """)
+    with pytest.raises(ScenarioError, match=r"line 5: .*duplicate key 'remove' \(first"):
+        load_scenario(path)
