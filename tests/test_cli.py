@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from short_scenario import write_short_scenario
 from typer.testing import CliRunner
 
 from sim import io
@@ -19,24 +20,6 @@ from sim.errors import InputError
 
 runner = CliRunner()
 OUTPUT_FILES = {*io.TABLE_FILES, *io.CHART_FILES, io.MANIFEST_NAME}
-
-
-def _short_scenario(folder: Path, start: int = 2004, end: int = 2008) -> Path:
-    """A scenario that extends the shipped baseline with a five-year period."""
-    path = folder / "short.yaml"
-    path.write_text(
-        textwrap.dedent(
-            f"""\
-            name: short-test
-            description: "The baseline cut to {start}-{end}, for fast tests."
-            extends: post-cold-war.yaml
-            period:
-              start: {start}
-              end: {end}
-            """
-        )
-    )
-    return path
 
 
 def _assert_one_line_error(result, *fragments: str) -> None:
@@ -103,7 +86,7 @@ def test_validate_shipped_and_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["scenarios", "validate", "post-cold-war"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("OK") and "milestones" in result.stdout
-    result = runner.invoke(app, ["scenarios", "validate", str(_short_scenario(tmp_path))])
+    result = runner.invoke(app, ["scenarios", "validate", str(write_short_scenario(tmp_path))])
     assert result.exit_code == 0, result.output
     assert "2004–2008" in result.stdout
 
@@ -147,7 +130,7 @@ def test_bad_options_are_one_line(args: list[str], fragments: list[str]) -> None
 def short_run(tmp_path_factory) -> tuple[Path, Path]:
     """One real run of the short scenario (all paradigms, 5 replicas): (scenario, out)."""
     folder = tmp_path_factory.mktemp("run")
-    scenario = _short_scenario(folder)
+    scenario = write_short_scenario(folder)
     out = folder / "out"
     args = ["run", str(scenario), "--replicas", "5", "--seed", "7", "--out", str(out)]
     result = runner.invoke(app, args)
@@ -218,7 +201,7 @@ def test_force_replaces_and_failure_keeps_previous(short_run, tmp_path: Path, mo
 
 
 def test_default_out_dir_is_results_scenario_name_run(tmp_path: Path) -> None:
-    scenario = _short_scenario(tmp_path)
+    scenario = write_short_scenario(tmp_path)
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
@@ -230,7 +213,7 @@ def test_default_out_dir_is_results_scenario_name_run(tmp_path: Path) -> None:
 
 
 def test_run_early_short_period(tmp_path: Path) -> None:
-    scenario = _short_scenario(tmp_path, 1991, 1995)
+    scenario = write_short_scenario(tmp_path, 1991, 1995)
     args = ["run", str(scenario), "--replicas", "2", "--out", str(tmp_path / "out")]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output

@@ -4,27 +4,15 @@ compare --counterfactual, explore's help."""
 from __future__ import annotations
 
 import json
-import textwrap
-from pathlib import Path
 
 import pandas as pd
+from short_scenario import write_short_scenario
 from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.params import load_params_file
 
 runner = CliRunner()
-
-
-def _short(folder: Path, start: int = 1997, end: int = 2001) -> Path:
-    path = folder / "short.yaml"
-    path.write_text(textwrap.dedent(f"""\
-        name: short-test
-        description: "The baseline cut to {start}-{end}, for fast tests."
-        extends: post-cold-war.yaml
-        period: {{start: {start}, end: {end}}}
-        """))
-    return path
 
 
 def test_params_lists_every_parameter_and_writes_a_file_that_reads_back(tmp_path):
@@ -48,7 +36,8 @@ def test_run_set_and_params_file_take_effect_and_are_recorded(tmp_path):
     pfile = tmp_path / "p.yaml"
     pfile.write_text("realist: {kappa: 0.4, rho: 2.0}\nchassis: {mu: 0.5}\n")
     out = tmp_path / "out"
-    args = ["run", str(_short(tmp_path)), "--paradigm", "realist", "--replicas", "3",
+    scenario = write_short_scenario(tmp_path, 1997, 2001)
+    args = ["run", str(scenario), "--paradigm", "realist", "--replicas", "3",
             "--params", str(pfile), "--set", "realist.kappa=2.5", "--out", str(out)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
@@ -63,7 +52,8 @@ def test_run_set_and_params_file_take_effect_and_are_recorded(tmp_path):
 def test_set_changes_the_outcome(tmp_path):
     def r_mean(kappa: str) -> float:
         out = tmp_path / f"k{kappa}"
-        result = runner.invoke(app, ["run", str(_short(tmp_path)), "--paradigm", "realist",
+        scenario = write_short_scenario(tmp_path, 1997, 2001)
+        result = runner.invoke(app, ["run", str(scenario), "--paradigm", "realist",
                                      "--replicas", "3", "--set", f"realist.kappa={kappa}",
                                      "--out", str(out)])
         assert result.exit_code == 0, result.output
@@ -74,11 +64,10 @@ def test_set_changes_the_outcome(tmp_path):
 
 def test_sweep_writes_one_row_per_point_and_resumes(tmp_path):
     out = tmp_path / "sweep"
-    args = ["sweep", str(_short(tmp_path)), "--vary", "realist.kappa=0:2", "--design", "grid",
-            "--points", "3", "--replicas", "2", "--workers", "1", "--outcome", "R_2008",
-            "--out", str(out)]
-    # R_2008 needs 2008 in the period: use the shipped scenario cut to 2004-2008
-    args[1] = str(_short(tmp_path, 2004, 2008))
+    # R_2008 needs 2008 in the period: the baseline cut to 2004-2008
+    args = ["sweep", str(write_short_scenario(tmp_path)), "--vary", "realist.kappa=0:2",
+            "--design", "grid", "--points", "3", "--replicas", "2", "--workers", "1",
+            "--outcome", "R_2008", "--out", str(out)]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
     table = pd.read_parquet(out / "results.parquet")
@@ -90,7 +79,7 @@ def test_sweep_writes_one_row_per_point_and_resumes(tmp_path):
 
 def test_sensitivity_morris_smoke(tmp_path):
     out = tmp_path / "sa"
-    args = ["sensitivity", str(_short(tmp_path, 2004, 2008)), "--vary", "realist.kappa",
+    args = ["sensitivity", str(write_short_scenario(tmp_path)), "--vary", "realist.kappa",
             "--vary", "realist.rho", "--outcome", "R_2008", "--method", "morris", "--n", "4",
             "--workers", "1", "--out", str(out)]
     result = runner.invoke(app, args)

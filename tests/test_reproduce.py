@@ -14,11 +14,11 @@ import shutil
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
+from short_scenario import write_short_scenario
 from typer.testing import CliRunner
 
 from sim import datasets, io
@@ -26,24 +26,6 @@ from sim.cli import app
 
 runner = CliRunner()
 OUTPUT_FILES = {*io.TABLE_FILES, *io.CHART_FILES, io.MANIFEST_NAME}
-
-
-def _scenario(folder: Path, start: int = 2004, end: int = 2008) -> Path:
-    """A short scenario extending the shipped baseline (fast runs)."""
-    path = folder / "short.yaml"
-    path.write_text(
-        textwrap.dedent(
-            f"""\
-            name: short-repro
-            description: "The baseline cut to {start}-{end}."
-            extends: post-cold-war.yaml
-            period:
-              start: {start}
-              end: {end}
-            """
-        )
-    )
-    return path
 
 
 def _run_args(scenario: Path, out: Path, *extra: str) -> list[str]:
@@ -71,7 +53,7 @@ def _leftovers(parent: Path) -> list[str]:
 def recorded(tmp_path_factory) -> tuple[Path, Path]:
     """One complete run: (scenario, output folder)."""
     folder = tmp_path_factory.mktemp("recorded")
-    scenario = _scenario(folder)
+    scenario = write_short_scenario(folder, name="short-repro")
     out = folder / "out"
     result = runner.invoke(app, _run_args(scenario, out))
     assert result.exit_code == 0, result.output
@@ -102,7 +84,7 @@ def _kill_while_writing(proc: subprocess.Popen, parent: Path, timeout: float = 1
 
 
 def test_killed_run_leaves_previous_results_or_none(tmp_path: Path) -> None:
-    scenario = _scenario(tmp_path)
+    scenario = write_short_scenario(tmp_path, name="short-repro")
     out = tmp_path / "out"
 
     _kill_while_writing(_start_run(_run_args(scenario, out)), tmp_path)
