@@ -278,10 +278,11 @@ def sensitivity(
     with staged_output_dir(out, force) as staging:
         write_csv_atomic(idx, staging / "indices.csv")
         save_figure_atomic(sa.plot_indices(idx), staging / "indices.png")
-        _write_small_manifest(staging, loaded, {"outcome": outcome, "paradigm": paradigm,
-                                                "method": method, "n": n, "seed": seed,
-                                                "replicas": replicas, "mode": mode,
-                                                "vary": list(vary)})
+        _write_manifest(staging, loaded,
+                        {"seed": seed, "replicas": replicas, "mode": mode,
+                         "paradigms": [paradigm]},
+                        ["indices.csv", "indices.png"],
+                        {"outcome": outcome, "method": method, "n": n, "vary": list(vary)})
     table = Table(title=f"{method} indices of {outcome} ({paradigm}, "
                   f"{idx.attrs['evaluations']:,} runs)")
     for col in idx.columns:
@@ -293,18 +294,19 @@ def sensitivity(
     console.print(f"results written to {out}", highlight=False, markup=False)
 
 
-def _write_small_manifest(folder: Path, scenario: Any, settings: dict[str, Any]) -> None:
-    """A manifest for the smaller commands: version, settings, scenario and data hashes."""
-    import json
+def _write_manifest(folder: Path, scenario: Any, meta: dict[str, Any],
+                    files: list[str], extra: dict[str, Any]) -> None:
+    """The run manifest of :func:`sim.io.manifest` (versions, settings, scenario, data and
+    file hashes), plus the command's own settings in ``extra``."""
     import sys
 
     from sim.datasets import load_data
-    from sim.io import MANIFEST_NAME, natosim_version, write_text_atomic
+    from sim.io import hash_files, manifest, write_manifest
 
-    content = {"natosim_version": natosim_version(), "command": ["natosim", *sys.argv[1:]],
-               "scenario": scenario.name, "scenario_sha256": scenario.sha256,
-               "data": dict(sorted(load_data().hashes.items())), **settings}
-    write_text_atomic(folder / MANIFEST_NAME, json.dumps(content, indent=2, sort_keys=True))
+    content = manifest(meta=meta, scenario_name=scenario.name, scenario_sha256=scenario.sha256,
+                       data_hashes=load_data().hashes, command=["natosim", *sys.argv[1:]],
+                       files=hash_files(folder, files))
+    write_manifest(folder, {**content, **extra})
 
 
 @app.command()
@@ -367,10 +369,12 @@ def compare_counterfactual(
     with staged_output_dir(out, force) as staging:
         write_csv_atomic(div, staging / "divergence.csv")
         save_figure_atomic(figure, staging / "divergence.png")
-        _write_small_manifest(staging, base, {
-            "counterfactual": cf.name, "counterfactual_sha256": cf.sha256, "column": column,
-            "partner": partner, "paradigms": list(paradigms), "mode": mode,
-            "replicas": replicas, "seed": seed, "params": params})
+        _write_manifest(staging, base,
+                        {"seed": seed, "replicas": replicas, "mode": mode,
+                         "paradigms": list(paradigms), "params": params},
+                        ["divergence.csv", "divergence.png"],
+                        {"counterfactual": {"name": cf.name, "sha256": cf.sha256},
+                         "column": column, "partner": partner})
     all_years = sorted(set(div["year"]))
     years = all_years[:: max(1, len(all_years) // 8)]
     of = f" of {partner}" if partner else ""
