@@ -230,13 +230,13 @@ def vector_evaluator(
     from sim.experiments import resolve, split_params
     from sim.model import NatoRussiaModel
     from sim.params import merge_params
-    from sim.sweep import _check_points
+    from sim.sweep import check_points
 
     scenario, data, inputs = resolve(scenario, data)
     base = split_params(paradigm, merge_params(params))
 
     def evaluate(points: pd.DataFrame) -> np.ndarray:
-        points = _check_points(points, paradigm)
+        points = check_points(points, paradigm)
         parts = []
         for first in range(0, len(points), block):
             rows = points.iloc[first:first + block]

@@ -493,7 +493,7 @@ def make_context(
     return context, data
 
 
-def _check_points(points: pd.DataFrame, paradigm: str) -> pd.DataFrame:
+def check_points(points: pd.DataFrame, paradigm: str) -> pd.DataFrame:
     """Qualify and range-check the design's columns; they must belong to the paradigm."""
     own = registry(paradigm)
     columns = {}
@@ -546,7 +546,7 @@ def run_points(
     Returns:
         The design's columns plus one column per outcome, sorted by point.
     """
-    points = _check_points(points, paradigm)
+    points = check_points(points, paradigm)
     context, _ = make_context(scenario, paradigm, outcomes=outcomes, mode=mode,
                               replicas=replicas, seed=seed, params=params, data=data)
     size = chunk_size or auto_chunk_size(len(points), workers)
@@ -609,7 +609,7 @@ def run_sweep(
         ParameterError: bad parameters, or ``out_dir`` holding a different sweep.
     """
     out = Path(out_dir)
-    points = _check_points(points, paradigm)
+    points = check_points(points, paradigm)
     context, data = make_context(scenario, paradigm, outcomes=outcomes, mode=mode,
                                  replicas=replicas, seed=seed, params=params, data=data)
     manifest = _manifest(points, context, data)
