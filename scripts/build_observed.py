@@ -2,7 +2,7 @@
 
 Run by hand, never by tests or at run time::
 
-    .venv/bin/python sim/data/_build_observed.py [/work/shared/data]
+    .venv/bin/python scripts/build_observed.py [/work/shared/data]
 
 It reads the compiled reference folder (``country_static.csv``, ``chronology.csv``,
 ``cameo_goldstein_weights.csv``) and writes the files below. O1 and O2 are not written here:
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-OUT = Path(__file__).resolve().parent
+OUT = Path(__file__).resolve().parent.parent / "sim" / "data"
 YEARS = range(1991, 2025)
 PARTNERS = [
     "POL", "CZE", "HUN", "SVK", "SVN", "EST", "LVA", "LTU", "ROU", "BGR", "ALB",

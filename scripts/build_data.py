@@ -2,7 +2,7 @@
 
 Usage::
 
-    python sim/data/_build.py /path/to/reference/data
+    python scripts/build_data.py /path/to/reference/data
 
 The reference folder holds the project's compilation of public datasets (SIPRI, V-Dem, COW,
 NATO texts); see ``SOURCES.md`` next to this script for the original sources. This script is
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-OUT = Path(__file__).resolve().parent
+OUT = Path(__file__).resolve().parent.parent / "sim" / "data"
 YEARS = range(1991, 2025)
 
 ROLE = {"focal": "focal", "partner": "partner", "nato_pre1999_sipri_only": "nato_founder"}
