@@ -4,6 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+LOCK := requirements/lock.txt
 OUT ?= results/post-cold-war
 
 # Find a Python >= 3.12: PYTHON env var, then python3.13/python3.12 on PATH, then pyenv.
@@ -15,14 +16,25 @@ for c in "$$PYTHON" python3.13 python3.12 "$$HOME/.pyenv/versions/"3.1[23]*/bin/
 done; exit 1
 endef
 
-.PHONY: run test lint bench venv clean
+# The layer contracts (import-linter), run once pyproject.toml has its [tool.importlinter] section.
+define lint_imports
+if grep -q '^\[tool\.importlinter\]' pyproject.toml; then \
+  echo "$(VENV)/bin/lint-imports"; $(VENV)/bin/lint-imports; \
+else echo "lint-imports skipped: no [tool.importlinter] in pyproject.toml"; fi
+endef
 
-$(STAMP): pyproject.toml
+.PHONY: run test lint bench venv lock clean
+
+# The venv installs the exact versions of requirements/lock.txt (hash-checked: every install
+# gets the same bytes), then natosim itself without dependencies. Only pip is needed here; uv
+# is a maintainer tool for `make lock`. Re-runs when pyproject.toml or the lock change.
+$(STAMP): pyproject.toml $(LOCK)
 	@PYBIN=$$( $(find_python) ) || { echo "error: natosim needs Python >= 3.12 (Mesa 3.5). Install python3.12 or set PYTHON=/path/to/python3.12." >&2; exit 1; }; \
 	echo "using $$PYBIN ($$($$PYBIN -V))"; \
 	[ -x $(PY) ] || $$PYBIN -m venv $(VENV); \
 	$(PY) -m pip install -q --upgrade pip && \
-	$(PY) -m pip install -q -e ".[dev,app]" && touch $(STAMP)
+	$(PY) -m pip install -q --require-hashes -r $(LOCK) && \
+	$(PY) -m pip install -q --no-deps -e . && touch $(STAMP)
 
 venv: $(STAMP)
 
@@ -32,13 +44,28 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check sim tests benchmarks scripts
+	@$(lint_imports)
 	$(PY) -m pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check sim tests benchmarks scripts
+	@$(lint_imports)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_ensemble.py
+
+# Regenerate requirements/lock.txt from pyproject.toml (maintainers; needs uv: `pip install uv`
+# anywhere, or UV=/path/to/uv). Versions already in the lock are kept unless asked otherwise:
+#   make lock                              # add/remove what pyproject.toml changed, keep the rest
+#   make lock LOCK_ARGS="--upgrade-package numpy"    # move one package
+#   make lock LOCK_ARGS=--upgrade          # move everything the ranges allow
+UV ?= uv
+LOCK_ARGS ?=
+lock:
+	@command -v $(UV) >/dev/null 2>&1 || { echo "error: make lock needs uv (pip install uv, or UV=/path/to/uv)" >&2; exit 1; }
+	$(UV) pip compile pyproject.toml --extra dev --extra app --extra cluster --universal \
+	  --python-version 3.12 --generate-hashes --custom-compile-command "make lock" \
+	  -o $(LOCK) $(LOCK_ARGS)
 
 clean:
 	rm -rf $(VENV) results
