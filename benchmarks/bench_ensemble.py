@@ -14,9 +14,9 @@ import time
 
 import mesa
 
-from sim.experiments import resolve, run_ensemble
-from sim.model import NatoRussiaModel, _cached_inputs
-from sim.paradigms import PARADIGMS
+from sim.model.model import NatoRussiaModel, _cached_inputs
+from sim.model.paradigms import PARADIGMS
+from sim.runs.experiments import resolve, run_ensemble
 
 
 def best_of(repeat: int, fn) -> float:

@@ -6,7 +6,7 @@ The issue's target: under 2 minutes on the project's 2-core machine. Measured in
    ``run_ensemble`` on the full 1991-2024 replay plus the outcome), over ``--probe`` points
    of the design, split into the model run and the Records/outcome part; times the number
    of evaluations, it estimates the point-by-point analysis;
-2. ``sobol``: the whole analysis, :func:`sim.sensitivity.sensitivity` with
+2. ``sobol``: the whole analysis, :func:`sim.analysis.sensitivity.sensitivity` with
    ``N = sobol_base_n(budget, 3)`` (2,048 for 10,000: 10,240 evaluations). With one replica
    per point it runs blocks of points as one model with per-replica parameter vectors and
    common draws (replica i = point i's own run, exactly; tested in tests/test_model.py);
@@ -23,11 +23,11 @@ import json
 import os
 import time
 
-from sim.experiments import resolve, run_ensemble
-from sim.model import NatoRussiaModel
-from sim.paradigms import PARADIGMS
-from sim.sensitivity import evaluations, sensitivity, sobol_base_n
-from sim.sweep import OUTCOMES, design, parse_space
+from sim.analysis.sensitivity import evaluations, sensitivity, sobol_base_n
+from sim.model.model import NatoRussiaModel
+from sim.model.paradigms import PARADIGMS
+from sim.runs.experiments import resolve, run_ensemble
+from sim.runs.sweep import OUTCOMES, design, parse_space
 
 
 def timed(fn):

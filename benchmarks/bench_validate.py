@@ -3,7 +3,8 @@
 Run with ``.venv/bin/python benchmarks/bench_validate.py`` (``--quick`` skips the full
 ``validate``). Reports
 
-* the scoring step alone: :class:`sim.calibration.Target` against ``sim.scoring.score`` on
+* the scoring step alone: :class:`sim.analysis.calibration.Target` against
+  ``sim.analysis.scoring.score`` on
   the same run (both give the same number; see tests/test_calibration.py);
 * loss evaluations per second (model run to the training end + scoring), per paradigm;
 * the time of one calibration per paradigm at the default budget (one process);
@@ -21,13 +22,13 @@ import os
 import time
 import warnings
 
-from sim import calibration as cal
-from sim import validation as val
-from sim.experiments import resolve
-from sim.model import NatoRussiaModel
-from sim.observed import load_observed
-from sim.paradigms import PARADIGMS
-from sim.scoring import score
+from sim.analysis import calibration as cal
+from sim.analysis import validation as val
+from sim.analysis.scoring import score
+from sim.data.observed import load_observed
+from sim.model.model import NatoRussiaModel
+from sim.model.paradigms import PARADIGMS
+from sim.runs.experiments import resolve
 
 
 def per_call(fn, repeat: int) -> float:
@@ -84,7 +85,7 @@ def main() -> None:
     result: dict[str, object] = {"cpus": os.cpu_count(), "load_before": os.getloadavg()[0],
                                  "budget": args.budget, "replicas": cal.DEFAULT_REPLICAS}
     result["scoring"] = scoring = bench_scoring(inputs, observed)
-    print(f"scoring 1991-2007: Target {scoring['target_ms']:.2f} ms, sim.scoring.score "
+    print(f"scoring 1991-2007: Target {scoring['target_ms']:.2f} ms, sim.analysis.scoring.score "
           f"{scoring['scorecard_ms']:.1f} ms (x{scoring['speedup']:.0f})")
     result["loss_evaluations_per_s"] = rates = bench_loss(inputs, observed)
     for name, rate in rates.items():

@@ -1,6 +1,6 @@
 """``python -m sim``: the natosim command line."""
 
-from sim.cli import entry
+from sim.cli.main import entry
 
 if __name__ == "__main__":
     entry()

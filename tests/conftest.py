@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.records import PARTNER_COLUMNS, SERIES_COLUMNS, Records
+from sim.model.records import PARTNER_COLUMNS, SERIES_COLUMNS, Records
 
 FAKE_PARADIGMS = ("realist", "liberal")
 FAKE_YEARS = tuple(range(1991, 1999))

@@ -17,9 +17,9 @@ from mesa.visualization.solara_viz import (  # noqa: E402
     _check_model_params,
 )
 
-from sim import app  # noqa: E402
-from sim.paradigms import PARADIGMS  # noqa: E402
-from sim.params import CHASSIS  # noqa: E402
+from sim.model.paradigms import PARADIGMS  # noqa: E402
+from sim.model.parameter import CHASSIS  # noqa: E402
+from sim.viz import app
 
 
 @pytest.fixture(scope="module")
@@ -182,6 +182,6 @@ def test_serve_runs_solara_on_this_module(monkeypatch) -> None:
     monkeypatch.setattr(solara.__main__.cli, "main", lambda **kw: seen.update(kw))
     app.serve("127.0.0.1", 9999)
     args = seen["args"]
-    assert args[0] == "run" and args[1].endswith("sim/app.py")
+    assert args[0] == "run" and args[1].endswith("sim/viz/app.py")
     assert args[args.index("--port") + 1] == "9999" and "--no-open" in args
     assert "--production" in args

@@ -23,9 +23,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from sim import datasets
 from sim.cli import app
-from sim.errors import InputError
+from sim.core.errors import InputError
+from sim.data import datasets
 
 HERE = Path(__file__).parent / "bad_inputs"
 CASES: list[dict[str, Any]] = yaml.safe_load((HERE / "cases.yaml").read_text())["cases"]
@@ -172,8 +172,8 @@ def test_bad_input_is_one_line(case: dict[str, Any], tmp_path: Path, monkeypatch
 
 
 def test_fifty_megabyte_scenario_is_refused_quickly(tmp_path: Path) -> None:
-    from sim.errors import ScenarioError
-    from sim.scenario import load_scenario
+    from sim.core.errors import ScenarioError
+    from sim.data.scenario import load_scenario
 
     big = _big_scenario(tmp_path)
     started = time.perf_counter()
@@ -243,7 +243,7 @@ def test_forbidden_pattern_catches_what_it_should() -> None:
 
 
 def test_our_yaml_loader_is_a_safe_loader() -> None:
-    from sim.safeload import SafeDateLoader, safe_load_yaml
+    from sim.core.safeload import SafeDateLoader, safe_load_yaml
 
     assert issubclass(SafeDateLoader, yaml.SafeLoader)
     with pytest.raises(yaml.YAMLError, match="could not determine a constructor"):
@@ -267,7 +267,7 @@ def opened_files():
 
 def test_a_scenario_reads_only_itself_and_its_extends_chain(tmp_path: Path, opened_files) -> None:
     """Paths written in a scenario (``source``, ``note``...) are text, never opened."""
-    from sim.scenario import load_scenario
+    from sim.data.scenario import load_scenario
 
     folder = tmp_path / "mine"
     folder.mkdir()
@@ -300,8 +300,8 @@ def test_a_scenario_reads_only_itself_and_its_extends_chain(tmp_path: Path, open
     ],
 )
 def test_extends_cannot_leave_the_folder(tmp_path: Path, extends: str, message: str) -> None:
-    from sim.errors import ScenarioError
-    from sim.scenario import load_scenario
+    from sim.core.errors import ScenarioError
+    from sim.data.scenario import load_scenario
 
     folder = tmp_path / "mine"
     folder.mkdir()

@@ -1,6 +1,6 @@
 """The explorer in a real browser: Debian's chromium driven by Playwright, fully offline.
 
-Starts ``sim.app.serve`` on 127.0.0.1 (a free port) in a subprocess, loads the page, steps,
+Starts ``sim.viz.app.serve`` on 127.0.0.1 (a free port) in a subprocess, loads the page, steps,
 moves a slider, resets and steps again, and checks that the page shows the new year, that
 the R(t) chart changed, that a second browser session gets its own model, and that nothing
 was fetched from outside the machine. The screenshot is saved under pytest's ``tmp_path``;
@@ -65,7 +65,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     log = tmp_path_factory.mktemp("explorer") / "server.log"
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false"}
-    code = f"from sim.app import serve; serve('127.0.0.1', {port})"
+    code = f"from sim.viz.app import serve; serve('127.0.0.1', {port})"
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env,
                                 stdout=out, stderr=subprocess.STDOUT)

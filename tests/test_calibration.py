@@ -14,15 +14,15 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from sim import calibration as cal
+from sim.analysis import calibration as cal
+from sim.analysis.scoring import score
 from sim.cli import app
-from sim.experiments import resolve
-from sim.inputs import freeze_inputs
-from sim.model import NatoRussiaModel
-from sim.observed import Observed, load_observed
-from sim.paradigms.mixture import Mixture, inverse_stick_breaking, stick_breaking
-from sim.params import load_params_file, load_provenance
-from sim.scoring import score
+from sim.data.inputs import freeze_inputs
+from sim.data.observed import Observed, load_observed
+from sim.model.model import NatoRussiaModel
+from sim.model.paradigms.mixture import Mixture, inverse_stick_breaking, stick_breaking
+from sim.model.params import load_params_file, load_provenance
+from sim.runs.experiments import resolve
 
 TRAIN = (1991, 2005)
 
@@ -66,7 +66,7 @@ def synthetic_observed(observed: Observed, model: NatoRussiaModel) -> Observed:
 @pytest.mark.parametrize("mode", ["replay", "free"])
 @pytest.mark.parametrize("paradigm", ["realist", "liberal", "constructivist"])
 def test_target_reproduces_the_scorecard(inputs, observed, paradigm, mode) -> None:
-    """The aggregate skill of every forecaster equals sim.scoring.score's, in and out of
+    """The aggregate skill of every forecaster equals sim.analysis.scoring.score's, in and out of
     sample (the loss is the scorecard's number, not an approximation)."""
     model = NatoRussiaModel(paradigm=paradigm, mode=mode, replicas=6, rng=5, inputs=inputs)
     model.run()
@@ -272,7 +272,7 @@ def test_stick_breaking_is_uniform_on_the_simplex() -> None:
 
 
 def test_paradigm_instance_rejects_keyword_parameters(inputs) -> None:
-    from sim.errors import ParameterError
+    from sim.core.errors import ParameterError
 
     with pytest.raises(ParameterError):
         NatoRussiaModel(paradigm=Mixture(), inputs=inputs, kappa=1.0)

@@ -14,12 +14,13 @@ import pytest
 from short_scenario import write_short_scenario
 from typer.testing import CliRunner
 
-from sim import io
 from sim.cli import app
-from sim.errors import InputError
+from sim.core import files
+from sim.core.errors import InputError
+from sim.outputs import folders, writers
 
 runner = CliRunner()
-OUTPUT_FILES = {*io.TABLE_FILES, *io.CHART_FILES, io.MANIFEST_NAME}
+OUTPUT_FILES = {*writers.TABLE_FILES, *writers.CHART_FILES, folders.MANIFEST_NAME}
 
 
 def _assert_one_line_error(result, *fragments: str) -> None:
@@ -56,7 +57,7 @@ def test_help_is_fast_and_imports_nothing_heavy() -> None:
             runpy.run_module("sim", run_name="__main__", alter_sys=True)
         except SystemExit as exit:
             assert not exit.code, exit.code
-        heavy = sorted(m for m in ("mesa", "matplotlib", "pandas", "scipy", "sim.model")
+        heavy = sorted(m for m in ("mesa", "matplotlib", "pandas", "scipy", "sim.model.model")
                        if m in sys.modules)
         print("HEAVY", heavy, time.perf_counter() - start)
         """
@@ -142,7 +143,7 @@ def short_run(tmp_path_factory) -> tuple[Path, Path]:
 def test_run_writes_every_file_and_manifest(short_run) -> None:
     scenario, out = short_run
     assert {p.name for p in out.iterdir()} == OUTPUT_FILES
-    manifest = json.loads((out / io.MANIFEST_NAME).read_text())
+    manifest = json.loads((out / folders.MANIFEST_NAME).read_text())
     assert manifest["seed"] == 7 and manifest["replicas"] == 5 and manifest["mode"] == "replay"
     assert manifest["paradigms"] == ["realist", "liberal", "constructivist"]
     assert set(manifest["params"]) == set(manifest["paradigms"])
@@ -151,8 +152,8 @@ def test_run_writes_every_file_and_manifest(short_run) -> None:
     assert manifest["data"] and all(len(h) == 64 for h in manifest["data"].values())
     assert manifest["command"][:3] == ["natosim", "run", str(scenario)]
     for name, digest in manifest["files"].items():
-        assert io.file_sha256(out / name) == digest
-    assert set(manifest["files"]) == OUTPUT_FILES - {io.MANIFEST_NAME}
+        assert files.file_sha256(out / name) == digest
+    assert set(manifest["files"]) == OUTPUT_FILES - {folders.MANIFEST_NAME}
 
 
 def test_rerun_without_force_is_refused_and_leaves_files(short_run) -> None:
@@ -170,7 +171,7 @@ def test_same_seed_gives_byte_identical_outputs(short_run, tmp_path: Path) -> No
     assert runner.invoke(app, args).exit_code == 0
     for name in ("series.csv", "partners.csv"):
         assert (first / name).read_bytes() == (again / name).read_bytes(), name
-    one, two = (json.loads((d / io.MANIFEST_NAME).read_text()) for d in (first, again))
+    one, two = (json.loads((d / folders.MANIFEST_NAME).read_text()) for d in (first, again))
     assert {k for k in one if one[k] != two[k]} <= {"created", "command"}  # --out differs
     assert one["files"]["series.csv"] == two["files"]["series.csv"]
 
@@ -185,7 +186,7 @@ def test_force_replaces_and_failure_keeps_previous(short_run, tmp_path: Path, mo
     def disk_full(records, directory):  # noqa: ANN001
         raise OSError(28, "No space left on device", str(directory))
 
-    monkeypatch.setattr(io, "write_charts", disk_full)
+    monkeypatch.setattr(writers, "write_charts", disk_full)
     result = runner.invoke(app, [*base, "--force"])
     assert result.exit_code == 1 and result.stderr.startswith("error: ")
     assert "No space left" in result.stderr and len(result.stderr.strip().splitlines()) == 1
@@ -196,7 +197,7 @@ def test_force_replaces_and_failure_keeps_previous(short_run, tmp_path: Path, mo
     time.sleep(0.01)
     result = runner.invoke(app, [*base, "--force", "--seed", "1"])
     assert result.exit_code == 0, result.output
-    manifest = json.loads((out / io.MANIFEST_NAME).read_text())
+    manifest = json.loads((out / folders.MANIFEST_NAME).read_text())
     assert manifest["seed"] == 1 and manifest["paradigms"] == ["liberal"]
 
 
@@ -209,7 +210,7 @@ def test_default_out_dir_is_results_scenario_name_run(tmp_path: Path) -> None:
         assert runner.invoke(app, args).exit_code == 0
     finally:
         os.chdir(cwd)
-    assert (tmp_path / "results" / "short-test" / "run" / io.MANIFEST_NAME).is_file()
+    assert (tmp_path / "results" / "short-test" / "run" / folders.MANIFEST_NAME).is_file()
 
 
 def test_run_early_short_period(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from short_scenario import write_short_scenario
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.params import load_params_file
+from sim.model.params import load_params_file
 
 runner = CliRunner()
 

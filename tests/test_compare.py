@@ -11,14 +11,16 @@ from conftest import make_records
 from matplotlib.figure import Figure
 from typer.testing import CliRunner
 
-from sim import compare as cmp
-from sim import io, plots
+from sim.analysis import compare as cmp
 from sim.cli import app
-from sim.errors import ParameterError
-from sim.observed import load_observed
+from sim.core import files
+from sim.core.errors import ParameterError
+from sim.data.observed import load_observed
+from sim.outputs import folders
+from sim.viz import plots
 
 runner = CliRunner()
-FILES = {*cmp.TABLE_FILES, *cmp.CHART_FILES, io.MANIFEST_NAME}
+FILES = {*cmp.TABLE_FILES, *cmp.CHART_FILES, folders.MANIFEST_NAME}
 BASE = ["compare", "post-cold-war", "--replicas", "6", "--seed", "11"]
 
 
@@ -46,7 +48,7 @@ def observed():
 def test_compare_writes_every_file_and_manifest(compared) -> None:
     out, _ = compared
     assert {p.name for p in out.iterdir()} == FILES
-    manifest = json.loads((out / io.MANIFEST_NAME).read_text())
+    manifest = json.loads((out / folders.MANIFEST_NAME).read_text())
     assert manifest["command"][:3] == ["natosim", "compare", "post-cold-war"]
     assert manifest["seed"] == 11 and manifest["replicas"] == 6 and manifest["mode"] == "replay"
     assert manifest["paradigms"] == ["realist", "liberal", "constructivist"]
@@ -55,9 +57,9 @@ def test_compare_writes_every_file_and_manifest(compared) -> None:
     assert manifest["calibration"] == [1991, 2007]
     assert "observed_coercion.csv" in manifest["observed_data"]
     assert all(len(h) == 64 for h in manifest["observed_data"].values())
-    assert set(manifest["files"]) == FILES - {io.MANIFEST_NAME}
+    assert set(manifest["files"]) == FILES - {folders.MANIFEST_NAME}
     for name, digest in manifest["files"].items():
-        assert io.file_sha256(out / name) == digest
+        assert files.file_sha256(out / name) == digest
 
 
 def test_both_windows_are_scored_and_shown(compared) -> None:
@@ -104,9 +106,9 @@ def test_one_window_and_a_params_file(tmp_path: Path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "window 2008-2024" in result.stdout and "window 1991-2008" not in result.stdout
-    manifest = json.loads((out / io.MANIFEST_NAME).read_text())
+    manifest = json.loads((out / folders.MANIFEST_NAME).read_text())
     assert manifest["params"]["realist"]["kappa"] == 2.5
-    assert manifest["params_file"]["sha256"] == io.file_sha256(params)
+    assert manifest["params_file"]["sha256"] == files.file_sha256(params)
     assert manifest["command"][-6:-4] == ["--window", "2008-2024"]
     assert set(pd.read_csv(out / "scorecard.csv")["window"]) == {"2008-2024"}
 
@@ -144,11 +146,11 @@ def test_parse_years_and_default_windows() -> None:
 
 
 def test_load_params_without_the_params_module_loader(tmp_path: Path, monkeypatch) -> None:
-    import sim.params
+    import sim.model.params
 
     path = tmp_path / "p.toml"
     path.write_text("[chassis]\nmu = 0.7\n[realist]\nkappa = 1.5\n[provenance]\nby = 'test'\n")
-    monkeypatch.delattr(sim.params, "load_params_file", raising=False)
+    monkeypatch.delattr(sim.model.params, "load_params_file", raising=False)
     assert cmp.load_params(path) == {"chassis": {"mu": 0.7}, "realist": {"kappa": 1.5}}
     (tmp_path / "bad.yaml").write_text("- a list\n")
     with pytest.raises(ParameterError, match="mapping"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.experiments import diverge, run_paradigms
-from sim.scenario import load_scenario
+from sim.data.scenario import load_scenario
+from sim.runs.experiments import diverge, run_paradigms
 
 COUNTERFACTUALS = ("no-1999-enlargement", "no-baltic-accession-2004",
                    "map-for-ukraine-georgia-2008", "no-kosovo-campaign-1999")

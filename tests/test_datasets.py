@@ -1,4 +1,4 @@
-"""Tests for sim.datasets: the shipped data and the loader's error reporting."""
+"""Tests for sim.data.datasets: the shipped data and the loader's error reporting."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.datasets import SCHEMAS, default_data_dir, load_data
-from sim.errors import DataError
+from sim.core.errors import DataError
+from sim.data.datasets import SCHEMAS, default_data_dir, load_data
 
 SIPRI_CAP = 3500
 YEARS = list(range(1991, 2025))

@@ -15,8 +15,10 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from sim import io
-from sim.errors import InputError
+from sim.core import files
+from sim.core.errors import InputError
+from sim.outputs import folders, writers
+from sim.outputs import manifest as manifests
 
 
 def _listing(directory: Path) -> dict[str, bytes]:
@@ -28,8 +30,8 @@ def _listing(directory: Path) -> dict[str, bytes]:
 
 def test_write_text_atomic_writes_and_replaces(tmp_path: Path) -> None:
     target = tmp_path / "a.txt"
-    io.write_text_atomic(target, "one\n")
-    io.write_text_atomic(target, "two\n")
+    files.write_text_atomic(target, "one\n")
+    files.write_text_atomic(target, "two\n")
     assert target.read_bytes() == b"two\n"
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
 
@@ -43,7 +45,7 @@ def test_failure_mid_write_leaves_old_file_intact(tmp_path: Path) -> None:
         raise RuntimeError("disk on fire")
 
     with pytest.raises(RuntimeError, match="disk on fire"):
-        io._write_atomic(target, half_then_crash)
+        files._write_atomic(target, half_then_crash)
     assert target.read_text() == "old complete content\n"
     assert [p.name for p in tmp_path.iterdir()] == ["series.csv"]  # no temp file left
 
@@ -54,7 +56,7 @@ def test_failed_csv_serialisation_leaves_no_file(tmp_path: Path) -> None:
             raise ValueError("boom")
 
     with pytest.raises(ValueError):
-        io.write_csv_atomic(Exploding({"a": [1]}), tmp_path / "x.csv")
+        files.write_csv_atomic(Exploding({"a": [1]}), tmp_path / "x.csv")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -68,7 +70,7 @@ def test_failed_figure_save_leaves_old_png(tmp_path: Path) -> None:
 
     fig.savefig = crash  # type: ignore[method-assign]
     with pytest.raises(OSError):
-        io.save_figure_atomic(fig, target)
+        files.save_figure_atomic(fig, target)
     assert target.read_bytes() == b"old png"
     assert [p.name for p in tmp_path.iterdir()] == ["relation.png"]
 
@@ -76,7 +78,7 @@ def test_failed_figure_save_leaves_old_png(tmp_path: Path) -> None:
 def test_save_figure_writes_png(tmp_path: Path) -> None:
     fig = Figure()
     fig.subplots().plot([0, 1], [1, 0])
-    path = io.save_figure_atomic(fig, tmp_path / "f.png")
+    path = files.save_figure_atomic(fig, tmp_path / "f.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -85,9 +87,9 @@ def test_csv_is_byte_identical_and_row_order_free() -> None:
         {"paradigm": ["b", "a", "a"], "year": [1991, 1992, 1991], "R": [1 / 3, -0.0, 2e-12]}
     )
     shuffled = frame.sample(frac=1.0, random_state=3)
-    first = io.csv_bytes(frame, sort_by=["paradigm", "year"])
-    assert first == io.csv_bytes(frame.copy(), sort_by=["paradigm", "year"])
-    assert first == io.csv_bytes(shuffled, sort_by=["paradigm", "year"])
+    first = files.csv_bytes(frame, sort_by=["paradigm", "year"])
+    assert first == files.csv_bytes(frame.copy(), sort_by=["paradigm", "year"])
+    assert first == files.csv_bytes(shuffled, sort_by=["paradigm", "year"])
     assert first.splitlines()[1] == b"a,1991,2e-12"
     assert b"0.3333333333" in first and b"\r" not in first
 
@@ -98,31 +100,31 @@ def test_csv_is_byte_identical_and_row_order_free() -> None:
 def test_existing_results_refused_without_force(tmp_path: Path) -> None:
     out = tmp_path / "results"
     out.mkdir()
-    (out / io.MANIFEST_NAME).write_text("{}")
+    (out / folders.MANIFEST_NAME).write_text("{}")
     with pytest.raises(InputError, match="use --force") as err:
-        io.prepare_output_dir(out, force=False)
+        folders.prepare_output_dir(out, force=False)
     assert str(out) in str(err.value)
-    assert io.prepare_output_dir(out, force=True) == out.absolute()
+    assert folders.prepare_output_dir(out, force=True) == out.absolute()
 
 
 def test_empty_or_missing_dir_is_fine(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    io.prepare_output_dir(tmp_path / "empty", force=False)
-    io.prepare_output_dir(tmp_path / "new" / "deeper", force=False)
+    folders.prepare_output_dir(tmp_path / "empty", force=False)
+    folders.prepare_output_dir(tmp_path / "new" / "deeper", force=False)
 
 
 def test_force_never_replaces_a_foreign_directory(tmp_path: Path) -> None:
     (tmp_path / "thesis.tex").write_text("years of work")
     with pytest.raises(InputError, match="not a natosim output directory"):
-        io.prepare_output_dir(tmp_path, force=True)
+        folders.prepare_output_dir(tmp_path, force=True)
 
 
 def test_output_path_that_is_a_file(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("x")
     with pytest.raises(InputError, match="not a directory"):
-        io.prepare_output_dir(tmp_path / "f", force=True)
+        folders.prepare_output_dir(tmp_path / "f", force=True)
     with pytest.raises(InputError, match="parent of the output path is a file"):
-        io.prepare_output_dir(tmp_path / "f" / "out", force=False)
+        folders.prepare_output_dir(tmp_path / "f" / "out", force=False)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
@@ -131,27 +133,27 @@ def test_unwritable_parent(tmp_path: Path) -> None:
     locked.mkdir(mode=0o555)
     try:
         with pytest.raises(InputError, match="not writable"):
-            io.prepare_output_dir(locked / "out", force=False)
+            folders.prepare_output_dir(locked / "out", force=False)
     finally:
         locked.chmod(0o755)
 
 
 def test_staged_dir_moves_into_place_only_on_success(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    with io.staged_output_dir(out, force=False) as staging:
+    with folders.staged_output_dir(out, force=False) as staging:
         assert staging.parent == tmp_path and not out.exists()
-        (staging / io.MANIFEST_NAME).write_text("first")
-    assert (out / io.MANIFEST_NAME).read_text() == "first"
+        (staging / folders.MANIFEST_NAME).write_text("first")
+    assert (out / folders.MANIFEST_NAME).read_text() == "first"
 
-    with pytest.raises(RuntimeError), io.staged_output_dir(out, force=True) as staging:
-        (staging / io.MANIFEST_NAME).write_text("second, never finished")
+    with pytest.raises(RuntimeError), folders.staged_output_dir(out, force=True) as staging:
+        (staging / folders.MANIFEST_NAME).write_text("second, never finished")
         raise RuntimeError("killed")
-    assert _listing(out) == {io.MANIFEST_NAME: b"first"}
+    assert _listing(out) == {folders.MANIFEST_NAME: b"first"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # staging cleaned up
 
-    with io.staged_output_dir(out, force=True) as staging:
-        (staging / io.MANIFEST_NAME).write_text("third")
-    assert _listing(out) == {io.MANIFEST_NAME: b"third"}
+    with folders.staged_output_dir(out, force=True) as staging:
+        (staging / folders.MANIFEST_NAME).write_text("third")
+    assert _listing(out) == {folders.MANIFEST_NAME: b"third"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
@@ -162,8 +164,11 @@ def test_killed_run_leaves_previous_results(tmp_path: Path, fake_records) -> Non
     script = textwrap.dedent(
         f"""
         import sys, time
-        from sim import io
-        with io.staged_output_dir({str(out)!r}, force=True) as staging:
+        from sim.core import files
+        from sim.outputs import folders
+        from sim.outputs import manifest as manifests
+        from sim.outputs import writers
+        with folders.staged_output_dir({str(out)!r}, force=True) as staging:
             (staging / "series.csv").write_text("truncated")
             print("ready", flush=True)
             time.sleep(60)
@@ -182,7 +187,7 @@ def test_killed_run_leaves_previous_results(tmp_path: Path, fake_records) -> Non
 
 
 def _write_fake_run(records, out: Path, force: bool = False) -> dict:
-    return io.write_run(
+    return writers.write_run(
         records, out, force=force, scenario_name="fake", scenario_sha256="ab" * 32,
         data_hashes={"b.csv": "2", "a.csv": "1"}, command=["natosim", "run", "fake"],
     )  # fmt: skip
@@ -191,9 +196,9 @@ def _write_fake_run(records, out: Path, force: bool = False) -> dict:
 def test_write_run_files_and_manifest(tmp_path: Path, fake_records) -> None:
     out = tmp_path / "out"
     content = _write_fake_run(fake_records, out)
-    expected = {*io.TABLE_FILES, *io.CHART_FILES, io.MANIFEST_NAME}
+    expected = {*writers.TABLE_FILES, *writers.CHART_FILES, folders.MANIFEST_NAME}
     assert {p.name for p in out.iterdir()} == expected
-    written = json.loads((out / io.MANIFEST_NAME).read_text())
+    written = json.loads((out / folders.MANIFEST_NAME).read_text())
     assert written == content
     for key in ("natosim_version", "python_version", "mesa_version", "command", "seed",
                 "replicas", "mode", "paradigms", "params", "scenario", "data", "files",
@@ -203,7 +208,7 @@ def test_write_run_files_and_manifest(tmp_path: Path, fake_records) -> None:
     assert written["scenario"] == {"name": "fake", "sha256": "ab" * 32}
     assert list(written["data"]) == ["a.csv", "b.csv"]
     for name, digest in written["files"].items():
-        assert io.file_sha256(out / name) == digest
+        assert files.file_sha256(out / name) == digest
     assert datetime.fromisoformat(written["created"]).tzinfo is not None
     assert pd.read_parquet(out / "series.parquet").shape == fake_records.series.shape
 
@@ -218,7 +223,7 @@ def test_same_records_give_byte_identical_tables(tmp_path: Path, fake_records) -
 
 def test_manifest_created_is_the_only_varying_field(fake_records) -> None:
     def build(when: datetime) -> dict:
-        return io.manifest(
+        return manifests.manifest(
             meta=fake_records.meta, scenario_name="fake", scenario_sha256="x", data_hashes={},
             command=["natosim"], files={}, created=when,
         )  # fmt: skip
@@ -226,4 +231,4 @@ def test_manifest_created_is_the_only_varying_field(fake_records) -> None:
     a = build(datetime(2024, 1, 1, tzinfo=UTC))
     b = build(datetime(2025, 6, 1, tzinfo=UTC))
     assert {k for k in a if a[k] != b[k]} == {"created"}
-    assert io.manifest_json(a) == io.manifest_json(dict(reversed(list(a.items()))))
+    assert manifests.manifest_json(a) == manifests.manifest_json(dict(reversed(list(a.items()))))

@@ -6,11 +6,11 @@ import mesa
 import numpy as np
 import pytest
 
-from sim.errors import ParameterError
-from sim.experiments import resolve, run_ensemble
-from sim.model import NatoRussiaModel
-from sim.paradigms import PARADIGMS
-from sim.params import CHASSIS, CONSTANTS
+from sim.core.errors import ParameterError
+from sim.model.model import NatoRussiaModel
+from sim.model.paradigms import PARADIGMS
+from sim.model.parameter import CHASSIS, CONSTANTS
+from sim.runs.experiments import resolve, run_ensemble
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +106,7 @@ def test_yearly_update_runs_after_that_years_milestones(world):
     """The 1999 Kosovo campaign (no UN mandate) shows in the 1999 record, not the 1998 one:
     against the same run without it, the liberal's hostility differs from 1999 on only."""
     scenario, data, inputs = world
-    from sim.inputs import build_inputs
+    from sim.data.inputs import build_inputs
 
     kosovo = [m for m in inputs.milestones if m.type == "out_of_area" and m.date.year == 1999]
     assert len(kosovo) == 1 and not kosovo[0].mandate
@@ -141,7 +141,7 @@ def test_paradigm_parameters_pass_through_the_constructor(world):
 def test_realist_signature_holds_in_the_full_model(world):
     """Remove every enlargement milestone: realist hostility in 2004-2008 is lower."""
     scenario, data, _ = world
-    from sim.inputs import build_inputs
+    from sim.data.inputs import build_inputs
 
     kept = [m for m in scenario.milestones
             if m.type not in {"accession", "invitation", "membership_pledge", "map"}]

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.errors import DataError
-from sim.observed import (
+from sim.core.errors import DataError
+from sim.data.observed import (
     DATA_DIR,
     FILES,
     O5_RULE_KEY,
@@ -178,7 +178,7 @@ def test_zero_coercion_cites_the_coding_rule(observed: Observed) -> None:
 
 
 def _observed_coercion_milestones() -> list:
-    from sim.scenario import load_scenario
+    from sim.data.scenario import load_scenario
 
     scenario = load_scenario("post-cold-war")
     return [m for m in scenario.milestones if m.type == "coercion" and m.role == "observed"]

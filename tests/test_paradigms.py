@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.errors import ParameterError
-from sim.paradigms import PARADIGMS, Constructivist, Liberal, Paradigm, Realist, View
+from sim.core.errors import ParameterError
+from sim.model.paradigms import PARADIGMS, Constructivist, Liberal, Paradigm, Realist, View
 
 K, P = 1, 2
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sim.errors import ParameterError
-from sim.experiments import split_params
-from sim.paradigms import PARADIGMS
-from sim.params import (
-    CHASSIS,
-    chassis_params,
+from sim.core.errors import ParameterError
+from sim.model.paradigms import PARADIGMS
+from sim.model.parameter import CHASSIS, chassis_params
+from sim.model.params import (
     default_params,
     describe_params,
     dump_params_file,
@@ -23,6 +21,7 @@ from sim.params import (
     resolve_params,
     validate,
 )
+from sim.runs.experiments import split_params
 
 
 def test_registry_lists_chassis_and_three_per_paradigm():

@@ -9,8 +9,8 @@ import pytest
 from conftest import FAKE_PARADIGMS, FAKE_PARTNERS, FAKE_YEARS
 from matplotlib.figure import Figure
 
-from sim import plots
-from sim.records import S_LABELS
+from sim.model.records import S_LABELS
+from sim.viz import plots
 
 
 def _gids(ax, prefix: str) -> list[str]:

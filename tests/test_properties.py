@@ -23,12 +23,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from sim.datasets import Dataset, load_data
-from sim.inputs import build_inputs
-from sim.model import MODES, NatoRussiaModel
-from sim.paradigms import PARADIGMS
-from sim.params import CHASSIS, CONSTANTS
-from sim.scenario import BLOC_ACTORS, PARTNER_TYPES, Scenario, load_scenario
+from sim.data.datasets import Dataset, load_data
+from sim.data.inputs import build_inputs
+from sim.data.scenario import BLOC_ACTORS, PARTNER_TYPES, Scenario, load_scenario
+from sim.model.model import MODES, NatoRussiaModel
+from sim.model.paradigms import PARADIGMS
+from sim.model.parameter import CHASSIS, CONSTANTS
 
 EXAMPLES = int(os.environ.get("NATOSIM_EXAMPLES", "25"))
 SETTINGS = settings(

@@ -21,11 +21,13 @@ import pytest
 from short_scenario import write_short_scenario
 from typer.testing import CliRunner
 
-from sim import datasets, io
 from sim.cli import app
+from sim.core import files
+from sim.data import datasets
+from sim.outputs import folders, writers
 
 runner = CliRunner()
-OUTPUT_FILES = {*io.TABLE_FILES, *io.CHART_FILES, io.MANIFEST_NAME}
+OUTPUT_FILES = {*writers.TABLE_FILES, *writers.CHART_FILES, folders.MANIFEST_NAME}
 
 
 def _run_args(scenario: Path, out: Path, *extra: str) -> list[str]:
@@ -38,11 +40,11 @@ def _files(directory: Path) -> dict[str, bytes]:
 
 def _is_complete(directory: Path) -> bool:
     """Every file the manifest lists exists with its recorded hash, and nothing else."""
-    manifest = json.loads((directory / io.MANIFEST_NAME).read_text())
+    manifest = json.loads((directory / folders.MANIFEST_NAME).read_text())
     names = {p.name for p in directory.iterdir()}
-    if names != {*manifest["files"], io.MANIFEST_NAME}:
+    if names != {*manifest["files"], folders.MANIFEST_NAME}:
         return False
-    return all(io.file_sha256(directory / n) == h for n, h in manifest["files"].items())
+    return all(files.file_sha256(directory / n) == h for n, h in manifest["files"].items())
 
 
 def _leftovers(parent: Path) -> list[str]:
@@ -110,14 +112,15 @@ def test_stale_staging_of_a_dead_run_is_removed_live_one_kept(tmp_path: Path) ->
     live.mkdir()
     foreign = tmp_path / ".natosim-staging-notapid"  # unknown layout: never touched
     foreign.mkdir()
-    assert io.clean_stale_dirs(tmp_path) == [stale]
+    assert folders.clean_stale_dirs(tmp_path) == [stale]
     assert _leftovers(tmp_path) == sorted([live.name, foreign.name])
 
 
 def test_results_retired_by_a_dead_run_are_put_back(tmp_path: Path, fake_records) -> None:
     """Killed between moving the old results aside and the new ones in: restore the old."""
     out = tmp_path / "out"
-    io.write_run(fake_records, out, force=False, scenario_name="fake", scenario_sha256="0" * 64,
+    writers.write_run(fake_records, out, force=False, scenario_name="fake",
+                      scenario_sha256="0" * 64,
                  data_hashes={}, command=["natosim", "run", "fake"])  # fmt: skip
     before = _files(out)
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -125,7 +128,7 @@ def test_results_retired_by_a_dead_run_are_put_back(tmp_path: Path, fake_records
     retired = tmp_path / f".natosim-old-{dead.pid}-xyz"
     retired.mkdir()
     os.rename(out, retired / "out")
-    io.prepare_output_dir(out, force=True)
+    folders.prepare_output_dir(out, force=True)
     assert _files(out) == before and _leftovers(tmp_path) == []
 
 
@@ -139,15 +142,15 @@ def test_one_or_two_processes_give_byte_identical_outputs(recorded, tmp_path: Pa
     assert result.exit_code == 0, result.output
     one, two = _files(first), _files(again)
     assert set(one) == set(two) == OUTPUT_FILES
-    for name in OUTPUT_FILES - {io.MANIFEST_NAME}:
+    for name in OUTPUT_FILES - {folders.MANIFEST_NAME}:
         assert one[name] == two[name], name  # CSV, Parquet and PNG alike
-    m1, m2 = (json.loads(files[io.MANIFEST_NAME]) for files in (one, two))
+    m1, m2 = (json.loads(files[folders.MANIFEST_NAME]) for files in (one, two))
     assert {k for k in m1 if m1[k] != m2[k]} <= {"created", "command"}  # --out differs
     assert m1["command"][:-1] == m2["command"][:-1]  # --processes is not recorded
 
 
 def test_run_paradigms_in_processes_equals_one_process() -> None:
-    from sim.experiments import run_paradigms
+    from sim.runs.experiments import run_paradigms
 
     names = ["realist", "liberal", "constructivist"]
     kwargs = {"replicas": 3, "seed": 5, "mode": "free"}
@@ -162,9 +165,9 @@ def test_run_paradigms_in_processes_equals_one_process() -> None:
 
 def test_reproduce_matches(recorded) -> None:
     _, out = recorded
-    result = runner.invoke(app, ["reproduce", str(out / io.MANIFEST_NAME)])
+    result = runner.invoke(app, ["reproduce", str(out / folders.MANIFEST_NAME)])
     assert result.exit_code == 0, result.output
-    for name in OUTPUT_FILES - {io.MANIFEST_NAME}:
+    for name in OUTPUT_FILES - {folders.MANIFEST_NAME}:
         assert name in result.stdout
     assert "mismatch" not in result.stdout
     assert "reproduced: all 8 files and the settings match" in result.stdout
@@ -173,9 +176,9 @@ def test_reproduce_matches(recorded) -> None:
 def _tampered_copy(out: Path, tmp_path: Path, edit) -> Path:  # noqa: ANN001
     copy = tmp_path / "copy"
     shutil.copytree(out, copy)
-    manifest = json.loads((copy / io.MANIFEST_NAME).read_text())
+    manifest = json.loads((copy / folders.MANIFEST_NAME).read_text())
     edit(manifest)
-    (copy / io.MANIFEST_NAME).write_text(json.dumps(manifest))
+    (copy / folders.MANIFEST_NAME).write_text(json.dumps(manifest))
     return copy
 
 
@@ -221,7 +224,7 @@ def test_reproduce_refuses_changed_data(recorded, tmp_path: Path, monkeypatch) -
     milex = data / "milex.csv"
     milex.write_text(milex.read_text().replace("253.220528", "253.220529", 1))
     monkeypatch.setattr(datasets, "default_data_dir", lambda: data)
-    result = runner.invoke(app, ["reproduce", str(out / io.MANIFEST_NAME)])
+    result = runner.invoke(app, ["reproduce", str(out / folders.MANIFEST_NAME)])
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
     assert "data: data files differ from the manifest: milex.csv (changed)" in result.stderr

@@ -1,4 +1,4 @@
-"""Tests for sim.scenario: shipped scenarios, time conversion, errors and inheritance."""
+"""Tests for sim.data.scenario: shipped scenarios, time conversion, errors and inheritance."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.errors import ScenarioError
-from sim.scenario import (
+from sim.core.errors import ScenarioError
+from sim.data.scenario import (
     PARTNER_TYPES,
     TYPE_SPECS,
     Milestone,

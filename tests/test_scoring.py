@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import scoring as sc
-from sim.observed import YEARS, Observed, load_observed
-from sim.records import PARTNER_COLUMNS, SERIES_COLUMNS, Records
+from sim.analysis import scoring as sc
+from sim.data.observed import YEARS, Observed, load_observed
+from sim.model.records import PARTNER_COLUMNS, SERIES_COLUMNS, Records
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from sim.errors import ParameterError
-from sim.sensitivity import (
+from sim.analysis.sensitivity import (
     evaluations,
     morris_analysis,
     plot_indices,
@@ -18,7 +17,8 @@ from sim.sensitivity import (
     sobol_analysis,
     sobol_base_n,
 )
-from sim.sweep import Dimension, Outcome, median_at
+from sim.core.errors import ParameterError
+from sim.runs.sweep import Dimension, Outcome, median_at
 
 ISHIGAMI = [Dimension(f"x{i}", -math.pi, math.pi) for i in (1, 2, 3)]
 # Analytic first-order indices of Ishigami (a=7, b=0.1); x3 acts only with x1.

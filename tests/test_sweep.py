@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.errors import ParameterError
-from sim.records import Records
-from sim.sweep import (
+from sim.core.errors import ParameterError
+from sim.model.records import Records
+from sim.runs.sweep import (
     DESIGN_FILE,
     MANIFEST,
     OUTCOMES,
@@ -50,7 +50,7 @@ def short(tmp_path) -> str:
 @pytest.fixture(scope="module", autouse=True)
 def r_2000_outcome():
     """An outcome inside the short period (median R at the end of 2000)."""
-    from sim.sweep import register_outcome
+    from sim.runs.sweep import register_outcome
 
     register_outcome(R_2000, "median R in 2000 (tests)")(_r_2000)
     yield
@@ -181,7 +181,7 @@ def test_rerun_skips_done_points_and_refuses_a_different_sweep(short, tmp_path):
 
 SCRIPT = textwrap.dedent("""
     import os, sys, time
-    from sim.sweep import Outcome, design, median_at, parse_space, run_sweep
+    from sim.runs.sweep import Outcome, design, median_at, parse_space, run_sweep
 
     def slow_r(records):
         time.sleep(float(os.environ.get("SWEEP_TEST_DELAY", "0")))

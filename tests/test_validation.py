@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from sim import plots
-from sim import validation as val
+from sim.analysis import validation as val
+from sim.outputs.validation import charts as validation_charts
+from sim.outputs.validation import write_validation
+from sim.viz import plots
 
 TINY = dict(budget=3, replicas=2, eval_replicas=4, n_boot=50, seed=2)
 
@@ -132,7 +134,7 @@ def test_fits_use_only_the_training_window(tiny) -> None:
 
 def test_write_validation(tiny, tmp_path) -> None:
     out = tmp_path / "validate"
-    manifest = val.write_validation(tiny, out, force=False, scenario_name="post-cold-war",
+    manifest = write_validation(tiny, out, force=False, scenario_name="post-cold-war",
                                     scenario_sha256="x", data_hashes={"a.csv": "y"},
                                     command=["natosim", "validate", "post-cold-war"])
     for name in ("skills.csv", "differences.csv", "horizons.csv", "mixture.csv", "frozen.csv",
@@ -143,14 +145,14 @@ def test_write_validation(tiny, tmp_path) -> None:
     assert "skills.csv" in manifest["files"]
     summary = json.loads((out / "validation.json").read_text())
     assert summary["verdict"][0]["topic"] == "overall"
-    from sim.params import load_params_file
+    from sim.model.params import load_params_file
 
     assert set(load_params_file(out / "params/liberal_train-1991-2008.toml")) == {
         "chassis", "liberal"}
 
 
 def test_charts(tiny) -> None:
-    figures = val.charts(tiny)
+    figures = validation_charts(tiny)
     assert set(figures) == {"fit_primary.png", "fit_vantage.png", "skill_by_horizon.png"}
     assert all(isinstance(f, Figure) for f in figures.values())
     split_lines = [line for ax in figures["fit_primary.png"].axes for line in ax.lines

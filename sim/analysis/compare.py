@@ -1,0 +1,424 @@
+"""``natosim compare``: every paradigm on one scenario, scored against the observed record.
+
+The paradigms run with one seed (common random numbers, :func:`sim.runs.experiments.run_paradigms`);
+:func:`sim.analysis.scoring.score` scores them and the baselines over one or more windows;
+this module
+gathers the scorecards into tidy tables, writes them with the charts and a manifest through
+:mod:`sim.io`'s staged output folder, and builds the printed scorecard (rich tables, returned,
+never printed here). How to read the outputs: ``docs/scoring.md``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.scoring import BASELINES, Scorecard, score
+from sim.core.errors import ParameterError
+
+if TYPE_CHECKING:
+    from sim.data.observed import Observed
+    from sim.model.records import Records
+
+ARTICLE_WINDOW = (1991, 2008)  # Ratti (2009)'s vantage point
+DEFAULT_CALIBRATION = (1991, 2007)
+TABLE_FILES = ("scorecard.csv", "scorecard.json", "aggregate.csv", "rank_stability.csv")
+CHART_FILES = ("observed_vs_simulated.png", "scorecard.png", "events.png")
+SHORT_NAMES = {"constructivist": "construct.", "persistence": "persist.",
+               "base_rate": "base rate"}
+COMPONENT_NAMES = {"russia_milex": "Russia milex", "russia_burden": "Russia burden",
+                   "nato_burden": "NATO burden", "S": "status S", "R": "relation R",
+                   "coercion": "coercion", "status": "partner status"}
+_YEARS = re.compile(r"^\s*(\d{4})\s*[-–:]\s*(\d{4})\s*$")
+
+Window = tuple[int, int]
+
+
+# --------------------------------------------------------------------------- options
+
+
+def parse_years(value: str, option: str) -> Window:
+    """``"1991-2008"`` → ``(1991, 2008)``.
+
+    Raises:
+        ParameterError: not ``YYYY-YYYY`` or the first year is after the last.
+    """
+    match = _YEARS.match(str(value))
+    if not match:
+        raise ParameterError(option, "", f"expected YEAR-YEAR such as 1991-2008, got {value!r}")
+    first, last = int(match.group(1)), int(match.group(2))
+    if first > last:
+        raise ParameterError(option, "", f"first year {first} is after last year {last}")
+    return first, last
+
+
+def window_label(window: Window) -> str:
+    """``(1991, 2008)`` → ``"1991-2008"`` (the ``window`` column of the tables)."""
+    return f"{window[0]}-{window[1]}"
+
+
+def default_windows(period: Window) -> list[Window]:
+    """The article's window (1991–2008) and the whole scenario period, without duplicates.
+
+    A window outside the period is left out; a scenario that ends before 2008 keeps only its
+    own period.
+    """
+    candidates = [ARTICLE_WINDOW, (int(period[0]), int(period[1]))]
+    inside = [w for w in candidates if w[0] <= period[1] and w[1] >= period[0]]
+    return list(dict.fromkeys(inside))
+
+
+def check_windows(windows: Sequence[Window], calibration: Window, period: Window) -> None:
+    """Fail before a run when a window or the calibration misses the scenario period.
+
+    Raises:
+        ParameterError: a window with no simulated year, or fewer than two calibration years
+            in the period (z-scores and trends need two).
+    """
+    for window in windows:
+        if window[0] > period[1] or window[1] < period[0]:
+            raise ParameterError("--window", "", f"{window_label(window)} has no year in the "
+                                                 f"scenario period {window_label(period)}")
+    overlap = min(calibration[1], period[1]) - max(calibration[0], period[0]) + 1
+    if overlap < 2:
+        raise ParameterError("--calibration", "", f"{window_label(calibration)} needs at least "
+                                                  f"two years in the scenario period "
+                                                  f"{window_label(period)}")
+
+
+def load_params(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a parameter file into the nested format ``{chassis: {...}, realist: {...}}``.
+
+    Uses :func:`sim.model.params.load_params_file` (validated names and ranges) when it exists;
+    otherwise reads TOML or YAML with safe loaders and leaves checking to the model.
+
+    Raises:
+        ParameterError: a missing or unreadable file, bad syntax or not a mapping.
+    """
+    from sim.model import params as params_module
+
+    loader: Callable[[Any], Any] | None = getattr(params_module, "load_params_file", None)
+    if loader is not None:
+        return dict(loader(path))
+    return _read_params_table(Path(path))
+
+
+def _read_params_table(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    import yaml
+
+    suffix = path.suffix.lower()
+    if suffix not in (".toml", ".yaml", ".yml"):
+        raise ParameterError(str(path), "", "expected a .toml, .yaml or .yml parameter file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ParameterError(str(path), "", f"cannot read ({err.strerror})") from None
+    try:
+        table = tomllib.loads(text) if suffix == ".toml" else yaml.safe_load(text)
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as err:
+        raise ParameterError(str(path), "", f"syntax error: {str(err).splitlines()[0]}") from None
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        raise ParameterError(str(path), "", "expected a mapping such as {realist: {kappa: 1.5}}")
+    table.pop("provenance", None)
+    return table
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The scorecards of one ensemble run over one or more windows.
+
+    Attributes:
+        records: the paradigms' ensembles (one scenario, one seed).
+        observed: the observed record they were scored against.
+        cards: window label (``"1991-2008"``) → :class:`~sim.analysis.scoring.Scorecard`, in order.
+        calibration: the calibration years used by every window.
+    """
+
+    records: Records
+    observed: Observed
+    cards: dict[str, Scorecard]
+    calibration: Window
+
+    @property
+    def paradigms(self) -> list[str]:
+        return self.records.paradigms
+
+    @property
+    def forecasters(self) -> list[str]:
+        """Paradigms first (in run order), then the baselines."""
+        return [*self.paradigms, *BASELINES]
+
+    def scorecard(self) -> pd.DataFrame:
+        """Every score of every window: ``window, observable, component, forecaster, kind,
+        metric, value`` (tidy)."""
+        parts = [card.table.assign(window=label) for label, card in self.cards.items()]
+        frame = pd.concat(parts, ignore_index=True)
+        return frame[["window", *(c for c in frame.columns if c != "window")]]
+
+    def aggregate(self) -> pd.DataFrame:
+        """One row per window and forecaster: the aggregate skill, the clipped skill of each
+        observable O1–O6 and the observables that went into the aggregate."""
+        parts = []
+        for label, card in self.cards.items():
+            per_obs = card.observable_skills().reindex(card.aggregate["forecaster"])
+            frame = card.aggregate.reset_index(drop=True)
+            frame = pd.concat([frame, per_obs.reset_index(drop=True)], axis=1)
+            parts.append(frame.assign(window=label, rank=np.arange(1, len(frame) + 1)))
+        out = pd.concat(parts, ignore_index=True)
+        lead = ["window", "rank", "forecaster", "kind", "aggregate_skill", "observables"]
+        return out[[*lead, *(c for c in out.columns if c not in lead)]]
+
+    def rank_stability(self) -> pd.DataFrame:
+        """``window, paradigm, share_first``: share of random weightings ranking it first."""
+        parts = [
+            pd.DataFrame({"window": label, "paradigm": card.rank_stability.index,
+                          "share_first": card.rank_stability.to_numpy()})
+            for label, card in self.cards.items()
+        ]  # fmt: skip
+        return pd.concat(parts, ignore_index=True)
+
+    def windows_meta(self) -> list[dict[str, Any]]:
+        """Each window's scoring settings (``Scorecard.meta``) with its label."""
+        return [{"label": label, **card.meta} for label, card in self.cards.items()]
+
+
+def score_windows(records: Records, observed: Observed, windows: Sequence[Window],
+                  calibration: Window) -> Comparison:
+    """Score ``records`` over each window with one calibration.
+
+    Raises:
+        ParameterError: a window has no simulated year.
+    """
+    cards: dict[str, Scorecard] = {}
+    for window in windows:
+        try:
+            cards[window_label(window)] = score(records, observed, window, calibration)
+        except ValueError as err:
+            raise ParameterError("--window", window_label(window), str(err)) from None
+    return Comparison(records=records, observed=observed, cards=cards, calibration=calibration)
+
+
+def run_comparison(scenario: Any, paradigms: Sequence[str], *, mode: str = "replay",
+                   replicas: int = 200, seed: int = 0, params: dict[str, Any] | None = None,
+                   windows: Sequence[Window] | None = None,
+                   calibration: Window = DEFAULT_CALIBRATION, data: Any = None,
+                   observed: Observed | None = None) -> Comparison:
+    """Run every paradigm with the same seed and score them (the library form of the command).
+
+    Args:
+        scenario: a scenario name, path or :class:`~sim.data.scenario.Scenario`.
+        paradigms: paradigm names.
+        mode: ``replay`` or ``free``.
+        replicas: replicas per paradigm.
+        seed: the seed shared by all paradigms.
+        params: nested parameter overrides ``{chassis: {...}, realist: {...}}``.
+        windows: windows to score; default :func:`default_windows` of the scenario period.
+        calibration: calibration years.
+        data: a loaded :class:`~sim.data.datasets.Dataset` (loaded if None).
+        observed: the observed record (loaded if None).
+    """
+    from sim.data.observed import load_observed
+    from sim.runs.experiments import run_paradigms
+
+    records = run_paradigms(scenario, paradigms, mode=mode, replicas=replicas, seed=seed,
+                            params=params, data=data)
+    period = tuple(records.meta.get("period") or (records.years[0], records.years[-1]))
+    chosen = list(windows) if windows else default_windows(period)  # type: ignore[arg-type]
+    return score_windows(records, observed or load_observed(), chosen, calibration)
+
+
+# --------------------------------------------------------------------------- verdict
+
+
+def best_paradigms(comparison: Comparison) -> pd.DataFrame:
+    """Per window and observable component: the best paradigm by skill and its margin.
+
+    Columns: ``window, observable, component, best, skill, runner_up, margin`` (skill of the
+    best minus the runner-up's; NaN with one paradigm), ``best_baseline``, ``baseline_skill``
+    and ``beats_baselines`` (the best paradigm's primary score is below every baseline's).
+    """
+    rows = []
+    for label, card in comparison.cards.items():
+        skills = card.skills()
+        for (obs_id, component), row in skills.iterrows():
+            rows.append({"window": label, "observable": obs_id, "component": component,
+                         **_leader(row, comparison.paradigms)})
+    return pd.DataFrame(rows)
+
+
+def _leader(row: pd.Series, paradigms: Sequence[str]) -> dict[str, Any]:
+    ranked = row.reindex(paradigms).astype(float).fillna(-np.inf).sort_values(
+        ascending=False, kind="stable")
+    baselines = row.reindex(list(BASELINES)).astype(float).fillna(-np.inf).sort_values(
+        ascending=False, kind="stable")
+    best, runner = ranked.index[0], (ranked.index[1] if len(ranked) > 1 else None)
+    margin = ranked.iloc[0] - ranked.iloc[1] if runner is not None else float("nan")
+    return {"best": best, "skill": float(ranked.iloc[0]), "runner_up": runner,
+            "margin": float(margin), "best_baseline": baselines.index[0],
+            "baseline_skill": float(baselines.iloc[0]),
+            "beats_baselines": bool(ranked.iloc[0] > baselines.iloc[0])}
+
+
+def canonical_command(scenario: str, paradigms: str, *, mode: str, replicas: int, seed: int,
+                      windows: str | None, calibration: str, params: str | None,
+                      out: Path) -> list[str]:
+    """The complete command line that reproduces a comparison (recorded in the manifest)."""
+    command = ["natosim", "compare", scenario, "--paradigms", paradigms, "--mode", mode,
+               "--replicas", str(replicas), "--seed", str(seed), "--calibration", calibration]
+    if windows:
+        command += ["--window", windows]
+    if params:
+        command += ["--params", params]
+    return [*command, "--out", str(out)]
+
+
+# --------------------------------------------------------------------------- printed scorecard
+
+
+def scorecard_tables(comparison: Comparison) -> list[Any]:
+    """The printed scorecard: one rich table per window, with the verdict as its caption."""
+    leaders = best_paradigms(comparison)
+    return [_window_table(comparison, label, card, leaders[leaders["window"] == label])
+            for label, card in comparison.cards.items()]
+
+
+def _window_table(comparison: Comparison, label: str, card: Scorecard,
+                  leaders: pd.DataFrame) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    meta, run = card.meta, comparison.records.meta
+    table = Table(
+        title=f"scorecard, window {label} ({_sample(meta)}) · calibration "
+        f"{window_label(tuple(meta['calibration']))} · {meta['mode']} · "
+        f"{run.get('replicas')} replicas · seed {run.get('seed')}",
+        caption=_verdict(comparison, card),
+        caption_justify="left",
+    )
+    table.add_column("skill", no_wrap=True)
+    for name in comparison.forecasters:
+        table.add_column(SHORT_NAMES.get(name, name), justify="right", min_width=5)
+    table.add_column("best paradigm (lead)", no_wrap=True)
+    skills = card.skills().sort_index(level=0, sort_remaining=False)
+    excluded = set(skills.index.get_level_values(0)) - set(meta["aggregate_observables"])
+    for (obs_id, component), row in skills.iterrows():
+        lead = leaders[(leaders["observable"] == obs_id) & (leaders["component"] == component)]
+        name = f"{obs_id} {COMPONENT_NAMES.get(component, component)}"
+        name += " *" if obs_id in excluded else ""
+        cells = [_skill_text(row.get(f), f == lead["best"].iloc[0]) for f in comparison.forecasters]
+        table.add_row(Text(name), *cells, Text(_margin(lead.iloc[0])))
+    table.add_section()
+    _aggregate_rows(table, comparison, card)
+    return table
+
+
+def _sample(meta: Mapping[str, Any]) -> str:
+    """Which scored years are in-sample (inside the calibration) and which are not."""
+    first, last = meta["years_scored"]
+    cal_end = meta["calibration"][1]
+    if last <= cal_end:
+        return f"years {_span(first, last)} in-sample"
+    if first > cal_end:
+        return f"years {_span(first, last)} out of sample"
+    return f"years {_span(first, cal_end)} in-sample, {_span(cal_end + 1, last)} out of sample"
+
+
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def _aggregate_rows(table: Any, comparison: Comparison, card: Scorecard) -> None:
+    from rich.text import Text
+
+    agg = card.aggregate.set_index("forecaster")["aggregate_skill"]
+    paradigm_agg = agg.reindex(comparison.paradigms)
+    best = paradigm_agg.idxmax() if paradigm_agg.notna().any() else None
+    observables = ",".join(card.meta["aggregate_observables"])
+    table.add_row(Text(f"aggregate ({observables})"),
+                  *(_skill_text(agg.get(f), f == best) for f in comparison.forecasters),
+                  Text(_aggregate_margin(paradigm_agg)))
+    shares = card.rank_stability
+    table.add_row(Text(f"first under {card.meta['n_weightings']:,} weightings"),
+                  *(Text(f"{shares[f]:.0%}" if f in shares else "-")
+                    for f in comparison.forecasters), Text(""))
+
+
+def _skill_text(value: Any, best: bool) -> Any:
+    from rich.text import Text
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return Text("n/a", style="dim")
+    style = "green" if value > 0 else ("red" if value < 0 else "")
+    text = "-inf" if value == -math.inf else f"{value:+.2f}"
+    return Text(text, style=f"bold {style}" if best else style)
+
+
+def _margin(lead: pd.Series) -> str:
+    if lead["runner_up"] is None or not math.isfinite(lead["margin"]):
+        return str(lead["best"])
+    return f"{lead['best']} (+{lead['margin']:.2f})"
+
+
+def _aggregate_margin(values: pd.Series) -> str:
+    ranked = values.dropna().sort_values(ascending=False, kind="stable")
+    if ranked.empty:
+        return ""
+    if len(ranked) == 1:
+        return str(ranked.index[0])
+    return f"{ranked.index[0]} (+{ranked.iloc[0] - ranked.iloc[1]:.2f})"
+
+
+def _sign_cell(card: Scorecard, forecaster: str) -> str:
+    t = card.table
+    rows = t[(t["forecaster"] == forecaster) & t["metric"].str.startswith("sign_")]
+    if rows.empty:
+        return "-"
+    value = dict(zip(rows["metric"], rows["value"], strict=True))
+    p = value["sign_p"]
+    p_text = "n/a" if not math.isfinite(p) else f"{p:.2f}"
+    return f"{int(value['sign_hits'])}/{int(value['sign_n'])} ({p_text})"
+
+
+def _verdict(comparison: Comparison, card: Scorecard) -> str:
+    """One paragraph: who wins overall, by how much, how sure, against which baseline."""
+    agg = card.aggregate.set_index("forecaster")["aggregate_skill"]
+    paradigm_agg = agg.reindex(comparison.paradigms).dropna().sort_values(ascending=False)
+    baseline_agg = agg.reindex(list(BASELINES)).dropna().sort_values(ascending=False)
+    lines = ["skill = 1 − score/score of the reference baseline (persistence for O1, O2, O4; "
+             "base rate for O3, O5, O6): > 0 beats it, 1 is perfect."]
+    lines.append("Scores: nRMSE of z-scores (O1, O2, O4), RPS (O3), Brier with ±1-year "
+                 "tolerance (O5, O6); details in scorecard.csv and docs/scoring.md.")
+    tests = [f"{p} {_sign_cell(card, p)}" for p in comparison.paradigms]
+    lines.append("O4 milestone sign test, NATO-Russia milestones (hits/n, one-sided p): "
+                 + ", ".join(tests) + ".")
+    if card.meta.get("notes"):
+        lines.append("* " + "; ".join(card.meta["notes"]) + ".")
+    if not paradigm_agg.empty:
+        best = paradigm_agg.index[0]
+        share = card.rank_stability.get(best, float("nan"))
+        verdict = (f"Best overall: {best} (aggregate {paradigm_agg.iloc[0]:+.2f}"
+                   + (f", {paradigm_agg.iloc[0] - paradigm_agg.iloc[1]:+.2f} over "
+                      f"{paradigm_agg.index[1]}" if len(paradigm_agg) > 1 else "")
+                   + f"), first under {share:.0%} of random weightings.")
+        if not baseline_agg.empty:
+            top = baseline_agg.index[0]
+            beaten = paradigm_agg.iloc[0] > baseline_agg.iloc[0]
+            verdict += (f" It {'beats' if beaten else 'does not beat'} the best baseline "
+                        f"({top.replace('_', ' ')}, {baseline_agg.iloc[0]:+.2f}).")
+        lines.append(verdict)
+    return "\n".join(lines)

@@ -1,0 +1,254 @@
+"""Shared pieces of the ``natosim`` command line: the app, error handling, option checks.
+
+Heavy modules (pandas, matplotlib, mesa, the model) are imported inside the commands so that
+``natosim --help`` answers at once. Every :class:`~sim.core.errors.InputError` is printed as one
+line ``error: <message>`` on stderr with exit code 2; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from sim.core.errors import InputError, ParameterError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from sim.model.records import Records
+
+
+MODES = ("replay", "free")
+MAX_REPLICAS = 100_000
+MAX_PROCESSES = 64
+EXIT_INPUT = 2
+
+app = typer.Typer(
+    name="natosim",
+    help="Agent-based test of realist, liberal and constructivist accounts of NATO–Russia "
+    "relations since 1991.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+scenarios_app = typer.Typer(
+    help="List and validate scenario files.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(scenarios_app, name="scenarios")
+
+DebugOption = Annotated[
+    bool, typer.Option("--debug", help="Show the full traceback instead of a one-line error.")
+]
+
+
+# --------------------------------------------------------------------------- error handling
+
+
+def debug_requested(kwargs: dict[str, Any]) -> bool:
+    """``--debug`` given to the command itself or globally (``natosim --debug ...``)."""
+    if kwargs.get("debug"):
+        return True
+    # typer passes its internal click context (not a typer.Context instance): duck-type it.
+    ctx = next((v for v in kwargs.values() if hasattr(v, "find_root")), None)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return bool(isinstance(obj, dict) and obj.get("debug"))
+
+
+def fail(message: str, code: int = EXIT_INPUT) -> None:
+    """Print ``error: message`` as one line on stderr and exit with ``code``."""
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
+    raise typer.Exit(code)
+
+
+def handle_errors[F: Callable[..., Any]](func: F) -> F:
+    """Turn user-input problems into one-line errors (exit 2) unless ``--debug`` is on."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as err:
+            if debug_requested(kwargs):
+                raise
+            fail(str(err))
+        except OSError as err:  # disk full, permission denied mid-run: not a bug, not input
+            if debug_requested(kwargs):
+                raise
+            where = f"{err.filename}: " if err.filename else ""
+            fail(f"{where}{err.strerror or err}", code=1)
+        except KeyboardInterrupt:
+            fail("interrupted; earlier results, if any, were left in place", code=130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from sim.core.versions import natosim_version
+
+        typer.echo(f"natosim {natosim_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    debug: DebugOption = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Agent-based test of realist, liberal and constructivist accounts of NATO–Russia
+    relations since 1991 (after Ratti 2009)."""
+    ctx.obj = {"debug": debug}
+
+
+# --------------------------------------------------------------------------- option checks
+
+
+def parse_paradigms(value: str, known: list[str]) -> list[str]:
+    """``"all"`` or a comma-separated list of known paradigm names → list of names."""
+    if value.strip().lower() == "all":
+        return list(known)
+    names = [v.strip().lower() for v in value.split(",") if v.strip()]
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], known, n=1) if unknown else []
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise ParameterError(
+            "--paradigm",
+            "",
+            f"unknown paradigm {value!r}{hint}; choose {', '.join(known)} or all",
+        )
+    return list(dict.fromkeys(names))
+
+
+def check_run_options(mode: str, replicas: int, seed: int) -> None:
+    """Raise ParameterError for a mode, replica count or seed the model cannot use."""
+    if mode not in MODES:
+        raise ParameterError("--mode", "", f"unknown mode {mode!r}; choose {' or '.join(MODES)}")
+    if not 1 <= replicas <= MAX_REPLICAS:
+        raise ParameterError("--replicas", "", f"expected 1 to {MAX_REPLICAS:,}, got {replicas}")
+    check_seed(seed, "--seed")
+
+
+MAX_SEED = 2**32 - 1  # numpy, optuna and MT19937 all accept this range
+
+
+def check_seed(seed: int, option: str) -> None:
+    """Raise ParameterError for a seed outside 0 .. 2**32 - 1."""
+    if not 0 <= seed <= MAX_SEED:
+        raise ParameterError(option, "", f"expected an integer from 0 to {MAX_SEED:,}, got {seed}")
+
+
+def check_processes(processes: int) -> None:
+    """Raise ParameterError for a process count below 1 or above :data:`MAX_PROCESSES`."""
+    if not 1 <= processes <= MAX_PROCESSES:
+        raise ParameterError(
+            "--processes", "", f"expected 1 to {MAX_PROCESSES}, got {processes}"
+        )
+
+
+def _looks_like_path(value: str) -> bool:
+    return value.endswith((".yaml", ".yml")) or "/" in value or "\\" in value
+
+
+def load_scenario_arg(value: str) -> Any:
+    """Load a scenario given as a file path or a shipped scenario name."""
+    from sim.data.scenario import load_scenario
+
+    if _looks_like_path(value):
+        path = Path(value)
+        if not path.exists():
+            raise InputError(value, "", "no such scenario file")
+        if path.is_dir():
+            raise InputError(value, "", "expected a scenario YAML file, got a directory")
+    return load_scenario(value)
+
+
+def default_out_dir(scenario_name: str) -> Path:
+    """``results/<scenario-name>``, with the name made safe for a folder name."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", scenario_name).strip(".-") or "scenario"
+    return Path("results") / safe
+
+
+
+def stderr_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def resolve_param_options(params_file: Path | None, sets: list[str] | None) -> dict[str, Any]:
+    """defaults < --params FILE < --set, validated (the nested format run_ensemble takes)."""
+    from sim.model.params import resolve_params
+
+    return resolve_params(params_file, sets or [])
+
+
+def set_items(params: dict[str, Any]) -> list[str]:
+    """A resolved parameter dict as ``--set`` arguments, for a self-contained command line."""
+    from sim.model.params import flatten
+
+    items: list[str] = []
+    for name, value in sorted(flatten(params).items()):
+        items += ["--set", f"{name}={value!r}"]
+    return items
+
+
+def run_with_progress(
+    scenario: Any,
+    paradigms: list[str],
+    *,
+    mode: str,
+    replicas: int,
+    seed: int,
+    data: Any,
+    params: dict[str, Any] | None = None,
+    processes: int = 1,
+) -> Records:
+    """Run every paradigm's ensemble (same seed: common random numbers) with a progress bar."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from sim.runs.experiments import run_paradigms
+
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} paradigms"),
+        TimeElapsedColumn(),
+    )
+    console = stderr_console()
+    with Progress(
+        *columns, console=console, transient=True, disable=not console.is_terminal
+    ) as progress:
+        task = progress.add_task("loading inputs", total=len(paradigms))
+        started: list[str] = []
+
+        def on_paradigm(name: str) -> None:
+            if started:
+                progress.advance(task)
+            started.append(name)
+            progress.update(task, description=f"{name}: {replicas} replicas")
+
+        records = run_paradigms(
+            scenario, paradigms, mode=mode, replicas=replicas, seed=seed, data=data,
+            params=params, progress=on_paradigm, processes=processes,
+        )  # fmt: skip
+        progress.update(task, completed=len(paradigms))
+    return records

@@ -1,0 +1,190 @@
+"""``natosim compare``: the scorecard of every paradigm against the observed record."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from sim.cli.common import (
+    DebugOption,
+    app,
+    check_run_options,
+    default_out_dir,
+    handle_errors,
+    load_scenario_arg,
+    parse_paradigms,
+    resolve_param_options,
+    run_with_progress,
+)
+from sim.core.errors import ParameterError
+from sim.outputs.manifest import write_command_manifest
+
+if TYPE_CHECKING:
+
+    pass
+
+
+@app.command()
+@handle_errors
+def compare(
+    ctx: typer.Context,
+    scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
+    paradigms: Annotated[
+        str, typer.Option(help="realist, liberal, constructivist, a comma list, or all.")
+    ] = "all",
+    replicas: Annotated[int, typer.Option(help="Replicas per paradigm.")] = 200,
+    seed: Annotated[int, typer.Option(help="Seed shared by all paradigms.")] = 0,
+    window: Annotated[
+        str | None,
+        typer.Option(help="Years scored, e.g. 1991-2008 [default: 1991-2008 and the whole "
+                     "scenario period]."),
+    ] = None,
+    calibration: Annotated[
+        str, typer.Option(help="Years defining z-scores, trends and base rates.")
+    ] = "1991-2007",
+    mode: Annotated[str, typer.Option(help="replay (history forced) or free.")] = "replay",
+    params: Annotated[
+        Path | None, typer.Option(help="Parameter file (TOML or YAML), e.g. from calibrate.")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Output folder [default: results/<scenario-name>/compare]."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace earlier results.")] = False,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a parameter, e.g. --set realist.kappa=1.5 "
+                     "(repeatable; wins over --params)."),
+    ] = None,
+    counterfactual: Annotated[
+        str | None,
+        typer.Option(help="Counterfactual scenario: show how it diverges from SCENARIO per "
+                     "paradigm (same seeds) instead of scoring."),
+    ] = None,
+    column: Annotated[
+        str, typer.Option(help="Series (R, S, russia_burden, ...) or partner column (status, "
+                          "coercion, alignment) compared with --counterfactual.")
+    ] = "R",
+    partner: Annotated[
+        str | None, typer.Option(help="Partner ISO3 code for a partner column.")
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Score every paradigm against the observed record and write the scorecard."""
+    from sim.analysis import compare as cmp
+    from sim.model.paradigms import PARADIGMS
+
+    names = parse_paradigms(paradigms, list(PARADIGMS))
+    check_run_options(mode, replicas, seed)
+    if counterfactual is not None:
+        base = load_scenario_arg(scenario)
+        cf_name = load_scenario_arg(counterfactual).name
+        compare_counterfactual(
+            scenario, counterfactual, paradigms=names, column=column, partner=partner,
+            mode=mode, replicas=replicas, seed=seed,
+            params=resolve_param_options(params, sets),
+            out=out or default_out_dir(base.name) / f"vs-{cf_name}", force=force,
+        )  # fmt: skip
+        return
+    cal = cmp.parse_years(calibration, "--calibration")
+    loaded = load_scenario_arg(scenario)
+    period = (loaded.period.start, loaded.period.end)
+    windows = [cmp.parse_years(window, "--window")] if window else cmp.default_windows(period)
+    cmp.check_windows(windows, cal, period)
+    overrides = resolve_param_options(params, sets)
+    out = out if out is not None else default_out_dir(loaded.name) / "compare"
+
+    from sim.outputs.compare import write_comparison
+    from sim.outputs.folders import prepare_output_dir
+
+    prepare_output_dir(out, force)  # fail before a long run, not after it
+    from sim.data.datasets import load_data
+    from sim.data.observed import load_observed
+
+    data, observed = load_data(), load_observed()
+    records = run_with_progress(
+        loaded, names, mode=mode, replicas=replicas, seed=seed, data=data, params=overrides
+    )
+    comparison = cmp.score_windows(records, observed, windows, cal)
+    command = cmp.canonical_command(
+        scenario, ",".join(names), mode=mode, replicas=replicas, seed=seed, windows=window,
+        calibration=calibration, params=str(params) if params else None, out=out,
+    ) + [arg for item in sets or [] for arg in ("--set", item)]  # fmt: skip
+    write_comparison(
+        comparison, out, force=force, scenario_name=loaded.name,
+        scenario_sha256=loaded.sha256, data_hashes=data.hashes, command=command,
+        params_file=params,
+    )  # fmt: skip
+    from rich.console import Console
+
+    console = Console(width=None if sys.stdout.isatty() else 120)  # a log file gets it whole
+    for table in cmp.scorecard_tables(comparison):
+        console.print(table)
+    console.print(f"results written to {out}", highlight=False, markup=False)
+
+
+def compare_counterfactual(
+    base_arg: str,
+    cf_arg: str,
+    *,
+    paradigms: list[str],
+    column: str,
+    partner: str | None,
+    mode: str,
+    replicas: int,
+    seed: int,
+    params: dict[str, Any],
+    out: Path,
+    force: bool = False,
+) -> None:
+    """``compare BASE --counterfactual CF``: paired divergence per paradigm (no scoring)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from sim.core.files import save_figure_atomic, write_csv_atomic
+    from sim.outputs.folders import prepare_output_dir, staged_output_dir
+    from sim.runs.experiments import diverge, run_paradigms
+    from sim.viz.plots import plot_divergence
+
+    base, cf = load_scenario_arg(base_arg), load_scenario_arg(cf_arg)
+    if base.period.start != cf.period.start:
+        raise ParameterError("--counterfactual", cf_arg,
+                             f"starts in {cf.period.start}, the base in {base.period.start}: "
+                             "paired runs need the same start year")
+    prepare_output_dir(out, force)
+    kwargs = dict(mode=mode, replicas=replicas, seed=seed, params=params)  # same seed: paired
+    try:
+        div = diverge(run_paradigms(base, paradigms, **kwargs),
+                      run_paradigms(cf, paradigms, **kwargs), column, partner=partner)
+    except ValueError as err:
+        raise ParameterError("--column", column, str(err)) from None
+    figure = plot_divergence(div, column, base.name, cf.name, partner)
+    with staged_output_dir(out, force) as staging:
+        write_csv_atomic(div, staging / "divergence.csv")
+        save_figure_atomic(figure, staging / "divergence.png")
+        write_command_manifest(staging, base,
+                        {"seed": seed, "replicas": replicas, "mode": mode,
+                         "paradigms": list(paradigms), "params": params},
+                        ["divergence.csv", "divergence.png"],
+                        {"counterfactual": {"name": cf.name, "sha256": cf.sha256},
+                         "column": column, "partner": partner})
+    all_years = sorted(set(div["year"]))
+    years = all_years[:: max(1, len(all_years) // 8)]
+    of = f" of {partner}" if partner else ""
+    table = Table(title=f"{cf.name} minus {base.name}: median {column}{of} (90% paired band)")
+    table.add_column("year")
+    for p in paradigms:
+        table.add_column(p, justify="right")
+    wide = div.set_index(["year", "paradigm"])
+    for y in years:
+        cells = []
+        for p in paradigms:
+            row = wide.loc[(y, p)]
+            cells.append(f"{row['diff']:+.2f} [{row['lo']:+.2f}, {row['hi']:+.2f}]")
+        table.add_row(str(y), *cells)
+    console = Console()
+    console.print(table)
+    console.print(f"results written to {out}", highlight=False, markup=False)

@@ -1,0 +1,153 @@
+"""``natosim run``: one scenario under every chosen paradigm, tables, charts and manifest."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from sim.cli.common import (
+    DebugOption,
+    app,
+    check_processes,
+    check_run_options,
+    default_out_dir,
+    handle_errors,
+    load_scenario_arg,
+    parse_paradigms,
+    resolve_param_options,
+    run_with_progress,
+    set_items,
+    stderr_console,
+)
+
+if TYPE_CHECKING:
+
+    from sim.model.records import Records
+
+
+def _summary_tables(records: Records) -> list[Any]:
+    """The headline numbers and the coercion years of a run, as two rich tables."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from sim.viz.plots import summary_table
+
+    frame = summary_table(records)
+    meta = records.meta
+    coercion = [c for c in frame.columns if str(c).startswith("coercion")]
+    numeric = [c for c in frame.columns if c != "paradigm" and c not in coercion]
+    headline = Table(
+        title=f"{meta.get('scenario')} · {meta.get('mode')} · {meta.get('replicas')} replicas"
+        f" · seed {meta.get('seed')} (medians over replicas)"
+    )
+    years = Table(title="years with median coercion ≥ 2 (limited force)")
+    for table, columns in ((headline, [c for c in frame.columns if c not in coercion]),
+                           (years, ["paradigm", *coercion])):  # fmt: skip
+        for column in columns:
+            name = str(column).removeprefix("coercion≥2 ")
+            table.add_column(name, justify="right" if column in numeric else "left",
+                             no_wrap=column == "paradigm")  # fmt: skip
+        for _, row in frame.iterrows():
+            table.add_row(*(Text(_cell(row[c])) for c in columns))
+    return [headline, years]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "—" if value != value else f"{value:.2f}"
+    return str(value)
+
+
+def canonical_command(
+    scenario: str, paradigm: str, mode: str, replicas: int, seed: int, out: Path
+) -> list[str]:
+    """The complete command line that reproduces a run (recorded in the manifest)."""
+    return [
+        "natosim",
+        "run",
+        scenario,
+        "--paradigm",
+        paradigm,
+        "--mode",
+        mode,
+        "--replicas",
+        str(replicas),
+        "--seed",
+        str(seed),
+        "--out",
+        str(out),
+    ]
+
+
+@app.command()
+@handle_errors
+def run(
+    ctx: typer.Context,
+    scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
+    paradigm: Annotated[
+        str, typer.Option(help="realist, liberal, constructivist, a comma list, or all.")
+    ] = "all",
+    mode: Annotated[str, typer.Option(help="replay (history forced) or free.")] = "replay",
+    replicas: Annotated[int, typer.Option(help="Replicas per paradigm.")] = 200,
+    seed: Annotated[int, typer.Option(help="Seed shared by all paradigms.")] = 0,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder [default: results/<scenario-name>/run].")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace earlier results.")] = False,
+    processes: Annotated[
+        int, typer.Option(help="Run the paradigms in this many processes (same results).")
+    ] = 1,
+    params: Annotated[
+        Path | None, typer.Option("--params", help="Parameter file (TOML or YAML).")
+    ] = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a parameter, e.g. --set realist.kappa=1.5 "
+                     "(repeatable; wins over --params). See `natosim params`."),
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Run the ensembles and write tables, charts and a manifest."""
+    from sim.model.paradigms import PARADIGMS
+
+    paradigms = parse_paradigms(paradigm, list(PARADIGMS))
+    check_run_options(mode, replicas, seed)
+    check_processes(processes)
+    overrides = resolve_param_options(params, sets)
+    loaded = load_scenario_arg(scenario)
+    # run, compare, validate, sweeps: sibling folders, so `--force` on one never deletes another
+    out = out if out is not None else default_out_dir(loaded.name) / "run"
+
+    from sim.outputs.folders import prepare_output_dir
+    from sim.outputs.writers import write_run
+
+    prepare_output_dir(out, force)  # fail before a long run, not after it
+    from sim.data.datasets import load_data
+
+    data = load_data()
+    records = run_with_progress(
+        loaded, paradigms, mode=mode, replicas=replicas, seed=seed, data=data,
+        params=overrides, processes=processes,
+    )  # fmt: skip
+    console = stderr_console()
+    status = console.status("writing tables and charts") if console.is_terminal else nullcontext()
+    with status:
+        write_run(
+            records,
+            out,
+            force=force,
+            scenario_name=loaded.name,
+            scenario_sha256=loaded.sha256,
+            data_hashes=data.hashes,
+            command=canonical_command(scenario, ",".join(paradigms), mode, replicas, seed, out)
+            + set_items(overrides),
+        )
+    from rich.console import Console
+
+    console = Console()
+    for table in _summary_tables(records):
+        console.print(table)
+    console.print(f"results written to {out}", highlight=False, markup=False)

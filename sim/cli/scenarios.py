@@ -1,0 +1,60 @@
+"""``natosim scenarios list|validate``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from sim.cli.common import (
+    DebugOption,
+    handle_errors,
+    load_scenario_arg,
+    scenarios_app,
+)
+
+if TYPE_CHECKING:
+
+    pass
+
+
+@scenarios_app.command("list")
+@handle_errors
+def scenarios_list(ctx: typer.Context, debug: DebugOption = False) -> None:
+    """List the shipped scenarios."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from sim.data.scenario import list_scenarios
+
+    table = Table(title="shipped scenarios")
+    table.add_column("name", no_wrap=True)
+    table.add_column("description")
+    for name, description in list_scenarios():
+        table.add_row(Text(name), Text(" ".join(str(description).split())))
+    Console().print(table)
+
+
+@scenarios_app.command("validate")
+@handle_errors
+def scenarios_validate(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
+    debug: DebugOption = False,
+) -> None:
+    """Check a scenario file; print OK with counts, or the first error."""
+    loaded = load_scenario_arg(file)
+    typer.echo(f"OK {file}: {scenario_counts(loaded)}")
+
+
+def scenario_counts(scenario: Any) -> str:
+    """One line describing a validated scenario: name, period, milestones by role."""
+    roles: dict[str, int] = {}
+    for milestone in scenario.milestones:
+        roles[milestone.role] = roles.get(milestone.role, 0) + 1
+    by_role = ", ".join(f"{n} {role}" for role, n in sorted(roles.items()))
+    period = f"{scenario.period.start}–{scenario.period.end}"
+    return f"scenario {scenario.name!r}, period {period}, {len(scenario.milestones)} milestones" + (
+        f" ({by_role})" if by_role else ""
+    )

@@ -1,0 +1,117 @@
+"""Atomic file writing and the one hashing helper.
+
+Every file is written to a temporary file in the same directory and moved into place with
+:func:`os.replace`, so a reader never sees a half-written file. CSV files are written with a
+fixed float format, ``\\n`` line endings and sorted rows, so the same inputs and seed give
+byte-identical files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+CSV_FLOAT_FORMAT = "%.10g"
+
+
+
+
+def _write_atomic(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> Path:
+    """Call ``write`` on a temp file next to ``path``, then move it into place.
+
+    On any exception the temp file is removed and ``path`` is left as it was.
+    """
+    target = Path(path)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    return target
+
+
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically."""
+    return _write_atomic(path, lambda handle: handle.write(data))
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
+    """Write UTF-8 ``text`` to ``path`` atomically (no newline translation)."""
+    return write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def csv_bytes(df: pd.DataFrame, sort_by: Sequence[str] | None = None) -> bytes:
+    """Serialise a frame to canonical CSV bytes (fixed float format, stable row order).
+
+    Args:
+        df: the frame; its index is not written.
+        sort_by: columns to sort rows by (stable sort); ``None`` keeps the given order.
+    """
+    keys = [c for c in (sort_by or ()) if c in df.columns]  # an empty table may lack them
+    if keys:
+        df = df.sort_values(keys, kind="mergesort")
+    text = df.to_csv(index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n")
+    return text.encode("utf-8")
+
+
+def write_csv_atomic(
+    df: pd.DataFrame, path: str | os.PathLike[str], sort_by: Sequence[str] | None = None
+) -> Path:
+    """Write ``df`` as canonical CSV (see :func:`csv_bytes`) atomically."""
+    return write_bytes_atomic(path, csv_bytes(df, sort_by))
+
+
+def write_parquet_atomic(
+    df: pd.DataFrame, path: str | os.PathLike[str], sort_by: Sequence[str] | None = None
+) -> Path:
+    """Write ``df`` as Parquet (pyarrow, no index) atomically."""
+    if sort_by:
+        df = df.sort_values(list(sort_by), kind="mergesort")
+    return _write_atomic(path, lambda handle: df.to_parquet(handle, index=False, engine="pyarrow"))
+
+
+def save_figure_atomic(fig: Figure, path: str | os.PathLike[str], dpi: int = 150) -> Path:
+    """Save a matplotlib figure atomically; the format follows the file suffix."""
+    fmt = Path(path).suffix.lstrip(".") or "png"
+    # A fixed Software entry keeps PNGs free of the matplotlib version string.
+    meta = {"Software": None} if fmt == "png" else None
+    return _write_atomic(
+        path, lambda handle: fig.savefig(handle, format=fmt, dpi=dpi, metadata=meta)
+    )
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    """sha256 hex digest of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_json(value: Any) -> str:
+    """sha256 of the canonical JSON text of ``value`` (sorted keys, no spaces)."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    return sha256_bytes(text.encode("utf-8"))

@@ -1,0 +1,47 @@
+"""Installed versions of natosim and of every library whose bytes reach an output."""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+# Libraries whose versions change the bytes of an output (tables, charts, fits).
+OUTPUT_LIBRARIES = ("numpy", "pandas", "pyarrow", "matplotlib", "pillow", "scipy", "mesa",
+                    "SALib", "optuna")
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def natosim_version() -> str:
+    """The installed natosim version (``"unknown"`` when not installed)."""
+    return _version("natosim")
+
+
+def library_versions() -> dict[str, str]:
+    """Python and every library in :data:`OUTPUT_LIBRARIES`, name → version."""
+    versions = {"python": platform.python_version()}
+    versions.update({name: _version(name) for name in OUTPUT_LIBRARIES})
+    return versions
+
+
+@cache
+def git_commit() -> str | None:
+    """The git commit of the source tree when natosim runs from a checkout, else ``None``."""
+    root = Path(__file__).resolve().parents[2]
+    if not (root / ".git").exists():
+        return None
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                             text=True, timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = out.stdout.strip()
+    return commit if out.returncode == 0 and len(commit) == 40 else None

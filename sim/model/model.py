@@ -1,0 +1,516 @@
+"""The Mesa model: NATO, Russia and the partner states, K replicas at once.
+
+Model time is the calendar year as a float. Input milestones are scheduled with Mesa's
+event list at their dates (``schedule_event(bound_method, at=1999.19)``), so events within
+a year keep their order. The yearly update for year ``y`` runs at ``t = y + 1`` with high
+priority, after every milestone dated inside year ``y``; it records the state at the end
+of year ``y``.
+
+Every agent's state is a numpy vector over replicas (and partners), so one model advances a
+whole ensemble; ``replicas=1`` is an ordinary single run (and what ``mesa.batch_run``
+uses). All randomness comes from the model's one stream ``self.rng``: every year draws the
+same numbers in the same shapes whatever the paradigm or mode (common random numbers).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import mesa
+import numpy as np
+from mesa.time.events import EventGenerator, Priority, Schedule
+
+from sim.core.errors import ParameterError
+from sim.data.inputs import Inputs, build_inputs
+from sim.model import chassis
+from sim.model.paradigms import PARADIGMS, Appraisal, Paradigm, View
+from sim.model.parameter import CONSTANTS, PROSPECT_BY_STATUS, chassis_params
+from sim.model.records import PARTNER_COLUMNS, SERIES_COLUMNS, Records
+
+MODES = ("replay", "free")
+# Partner milestones forced in replay mode and left to the model in free mode.
+ENDOGENOUS_IN_FREE = {
+    "pfp_join", "map", "invitation", "membership_pledge", "application", "accession",
+}
+_SERIES = SERIES_COLUMNS[3:]
+_PARTNER = PARTNER_COLUMNS[4:]
+
+
+@lru_cache(maxsize=32)
+def _cached_inputs(scenario_key: str) -> Inputs:
+    from sim.data.datasets import load_data
+    from sim.data.scenario import load_scenario
+
+    return build_inputs(load_scenario(scenario_key), load_data())
+
+
+class Nato(mesa.Agent):
+    """The Alliance as one collective actor: its military burden (% GDP) per replica."""
+
+    def __init__(self, model: NatoRussiaModel, burden: np.ndarray) -> None:
+        super().__init__(model)
+        self.burden = burden
+        self.baseline = float(burden[0])
+        self.hostility0: np.ndarray | float = 0.0  # set once the first appraisal is known
+
+    def arm(self, hostility: np.ndarray) -> None:
+        """Move the burden toward baseline * exp(psi * (H - H_start)).
+
+        Hostility is measured from its own value in the first year, as R starts at the
+        paradigm's own first-year level: the observed first-year burden is where every
+        paradigm's arming starts and rests while its hostility is unchanged, whatever the
+        paradigm's natural scale.
+        """
+        m = self.model
+        self.burden = chassis.arming(
+            self.burden, self.baseline, hostility - self.hostility0, m.p["mu"], m.p["psi"],
+            CONSTANTS["burden_min"], CONSTANTS["burden_max"],
+        )
+
+
+class Russia(Nato):
+    """Russia: military burden, and a coercion propensity toward each partner."""
+
+    def __init__(self, model: NatoRussiaModel, burden: np.ndarray, partners: int) -> None:
+        super().__init__(model, burden)
+        self.propensity = np.zeros((len(burden), partners))
+
+    def coerce(self, loss: np.ndarray, u: np.ndarray) -> np.ndarray:
+        m = self.model
+        self.propensity, level = chassis.coercion(
+            self.propensity, loss, m.member, m.active_now, m.pc["mu"], m.pc["beta"],
+            m.pc["c_F"], CONSTANTS["article5_cost"], u,
+        )
+        return level
+
+
+class Partner(mesa.Agent):
+    """A partner state: a column of the model's (replica x partner) arrays."""
+
+    def __init__(self, model: NatoRussiaModel, iso3: str, column: int) -> None:
+        super().__init__(model)
+        self.iso3 = iso3
+        self.column = column
+
+    @property
+    def alignment(self) -> np.ndarray:
+        return self.model.alignment[:, self.column]
+
+    @property
+    def status(self) -> np.ndarray:
+        return self.model.status[:, self.column]
+
+    def raise_status(self, level: int) -> None:
+        col = self.model.status[:, self.column]
+        np.maximum(col, level, out=col)
+
+    def shock(self, magnitude: float) -> None:
+        col = self.model.alignment[:, self.column]
+        np.clip(col + magnitude, -1.0, 1.0, out=col)
+
+
+class Milestone:
+    """A scheduled input milestone; ``fire`` is the bound method Mesa calls at its date."""
+
+    def __init__(self, model: NatoRussiaModel, milestone) -> None:
+        self.model = model
+        self.milestone = milestone
+
+    def fire(self) -> None:
+        self.model.apply_milestone(self.milestone)
+
+
+class NatoRussiaModel(mesa.Model):
+    """NATO-Russia relations under one paradigm's appraisal, for K replicas.
+
+    Args:
+        scenario: a shipped scenario name, a YAML path, or a loaded ``Scenario``.
+        paradigm: ``realist``, ``liberal`` or ``constructivist``, or a ready
+            :class:`~sim.model.paradigms.Paradigm` instance (e.g. the encompassing mixture of
+            ``sim.model.paradigms.mixture``), which then carries its own parameter values.
+        mode: ``replay`` (NATO and partner milestones forced at their dates) or ``free``
+            (enlargement decisions endogenous from the start year).
+        replicas: K, the number of replicas advanced together.
+        rng: seed or numpy Generator (Mesa's ``rng``).
+        beta, mu, psi, h_bar, c_E, c_F: chassis parameters (None = default).
+        inputs: prebuilt :class:`Inputs` (skips loading; for speed in experiments).
+        common_draws: every replica gets the same random numbers (for vectorised designs
+            where each replica is a different parameter point: common random numbers).
+        **paradigm_params: the paradigm's own three parameters, e.g. ``kappa=1.5``.
+
+    Any parameter may also be a sequence of K values, one per replica: one model then runs
+    K parameter points at once (sensitivity analyses, sweeps with one replica per point).
+    """
+
+    def __init__(
+        self,
+        scenario="post-cold-war",
+        paradigm: str | Paradigm = "realist",
+        mode: str = "replay",
+        replicas: int = 1,
+        rng=None,
+        beta: float | None = None,
+        mu: float | None = None,
+        psi: float | None = None,
+        h_bar: float | None = None,
+        c_E: float | None = None,
+        c_F: float | None = None,
+        inputs: Inputs | None = None,
+        common_draws: bool = False,
+        **paradigm_params: float,
+    ) -> None:
+        super().__init__(rng=rng)
+        if mode not in MODES:
+            raise ParameterError("--mode", mode, f"expected one of {list(MODES)}")
+        if int(replicas) < 1:
+            raise ParameterError("--replicas", str(replicas), "expected an integer >= 1")
+        given = {"beta": beta, "mu": mu, "psi": psi, "h_bar": h_bar, "c_E": c_E, "c_F": c_F}
+        self.p = chassis_params({k: v for k, v in given.items() if v is not None})
+        self.paradigm: Paradigm = _make_paradigm(paradigm, paradigm_params)
+        self.mode = mode
+        self.K = int(replicas)
+        self.common_draws = bool(common_draws)
+        _check_lengths(self.K, {**self.p, **self.paradigm.values})
+        # partner-level rules need per-replica parameters as (K, 1) columns
+        self.pc = {k: v[:, None] if np.ndim(v) else v for k, v in self.p.items()}
+        self.inputs = inputs if inputs is not None else _load_inputs(scenario)
+        self._init_clock()
+        self._init_state()
+        self._schedule_milestones()
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"year": "year", "R": "mean_R", "S": "mean_S",
+                             "russia_burden": "mean_russia_burden"}
+        )
+
+    # ----------------------------------------------------------------- set-up
+    def _init_clock(self) -> None:
+        """Re-anchor Mesa's clock on the calendar: time = start year, steps at y + 1."""
+        self.start = int(self.inputs.years[0])
+        self.end = int(self.inputs.years[-1])
+        self._default_schedule.stop()
+        self.time = float(self.start)
+        self._default_schedule = EventGenerator(
+            self, self._do_step, Schedule(interval=1.0, start=self.start + 1.0),
+            priority=Priority.HIGH,
+        ).start()
+
+    def _init_state(self) -> None:
+        inp, K = self.inputs, self.K
+        P = len(inp.partners)
+        self.nato = Nato(self, np.full(K, inp.burden_nato0))
+        self.russia = Russia(self, np.full(K, inp.burden_russia0), P)
+        self.partner_agents = [Partner(self, iso3, j) for j, iso3 in enumerate(inp.partners)]
+        self.alignment = np.tile(inp.alignment0, (K, 1)).astype(float)
+        self.status = np.tile(inp.status0, (K, 1)).astype(np.int8)
+        self.pledged = np.zeros((K, P), dtype=bool)
+        self.invited_at = np.full((K, P), np.inf)
+        self.level = np.zeros((K, P), dtype=np.int8)  # Russia's coercion F
+        self.S = np.zeros(K, dtype=np.int8)
+        self.suspended = np.zeros(K, dtype=np.int8)
+        self.menu = 0
+        self.memory = self.paradigm.initial_memory(K)
+        self.pulses = {k: 0.0 for k in ("xi", "force", "force_unmandated", "posture",
+                                        "exclusion")}
+        self.pending = dict.fromkeys(self.pulses, 0.0)
+        self.enlargement = np.zeros(K)
+        self.pending_enlargement = np.zeros(K)
+        self.year = self.start
+        first = self._appraise(self._view(self.start))
+        self.R = np.tanh(-0.5 * (first.H_R + first.H_N))  # the paradigm's own 1991 level
+        self.russia.hostility0 = np.array(first.H_R)  # arming is anchored on the same year
+        self.nato.hostility0 = np.array(first.H_N)
+        T = len(inp.years)
+        self._series = np.zeros((T, len(_SERIES), K))
+        self._partner_rec = np.zeros((T, len(_PARTNER), K, P))
+
+    def _schedule_milestones(self) -> None:
+        self._events = []
+        self.event_log: list[tuple[float, str]] = []
+        for m in self.inputs.milestones:
+            if self.mode == "free" and m.type in ENDOGENOUS_IN_FREE:
+                continue
+            if not (self.start <= m.time < self.end + 1):
+                continue
+            event = Milestone(self, m)
+            self._events.append(event)  # Mesa holds callbacks weakly: keep them alive
+            self.schedule_event(event.fire, at=m.time)
+
+    # ----------------------------------------------------------------- milestones
+    def apply_milestone(self, m) -> None:
+        """Apply one input milestone (called by Mesa at the milestone's date)."""
+        handler = getattr(self, f"_on_{m.type}", None)
+        self.event_log.append((self.time, m.id))
+        if handler is not None:
+            handler(m)
+
+    def _partners_of(self, m) -> list[Partner]:
+        return [self.partner_agents[self.inputs.partners.index(a)]
+                for a in m.actors if a in self.inputs.partners]
+
+    def _on_institution_offer(self, m) -> None:
+        self.menu = max(self.menu, int(m.rung))
+
+    def _on_pfp_join(self, m) -> None:
+        for partner in self._partners_of(m):
+            partner.raise_status(1)
+
+    def _on_map(self, m) -> None:
+        for partner in self._partners_of(m):
+            partner.raise_status(2)
+
+    def _pulse(self, partners: list[Partner], size: float) -> None:
+        """Add an enlargement step to the intent pulse: one milestone counts once, scaled by
+        the proximity of its nearest partner (a round that reaches Russia's border = 1)."""
+        if partners:
+            self.pending_enlargement += size * max(self.inputs.w[p.column] for p in partners)
+
+    def _on_invitation(self, m) -> None:
+        partners = self._partners_of(m)
+        for partner in partners:
+            partner.raise_status(2)
+        self._pulse(partners, 0.5)
+
+    def _on_membership_pledge(self, m) -> None:
+        partners = self._partners_of(m)
+        for partner in partners:
+            self.pledged[:, partner.column] = True
+        self._pulse(partners, 0.5)
+
+    def _on_application(self, m) -> None:
+        for partner in self._partners_of(m):
+            col = self.alignment[:, partner.column]
+            np.maximum(col, CONSTANTS["apply_threshold"], out=col)
+
+    def _on_accession(self, m) -> None:
+        partners = self._partners_of(m)
+        for partner in partners:
+            partner.raise_status(3)
+        self._pulse(partners, 1.0)
+
+    def _on_domestic_shock(self, m) -> None:
+        for partner in self._partners_of(m):
+            partner.shock(float(m.magnitude))
+
+    def _on_out_of_area(self, m) -> None:
+        size = 1.0 if m.magnitude is None else float(m.magnitude)
+        self.pending["force"] += size
+        if not m.mandate:
+            self.pending["force_unmandated"] += size
+
+    def _on_common_threat(self, m) -> None:
+        self.pending["xi"] += 1.0 if m.magnitude is None else float(m.magnitude)
+
+    def _on_deterrence_posture(self, m) -> None:
+        self.pending["posture"] += 1.0 if m.magnitude is None else float(m.magnitude)
+
+    def _on_exclusion(self, m) -> None:
+        self.pending["exclusion"] += 1.0 if m.magnitude is None else float(m.magnitude)
+
+    # ----------------------------------------------------------------- the year
+    @property
+    def member(self) -> np.ndarray:
+        return (self.status == 3).astype(float)
+
+    @property
+    def active_now(self) -> np.ndarray:
+        return self.inputs.active[self.inputs.index(self.year)]
+
+    def _capabilities(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        inp = self.inputs
+        gdp_nato = inp.gdp_nato_core[i] + (self.member * inp.gdp[i]).sum(axis=1)
+        c_nato = self.nato.burden / 100.0 * gdp_nato
+        c_russia = self.russia.burden / 100.0 * inp.gdp_russia[i]
+        return c_nato, c_russia
+
+    def _view(self, year: int) -> View:
+        inp, i = self.inputs, self.inputs.index(year)
+        c_nato, c_russia = self._capabilities(i)
+        active = inp.active[i]
+        prospect = np.asarray(PROSPECT_BY_STATUS)[self.status]
+        prospect = np.maximum(prospect, CONSTANTS["pledge_prospect"] * self.pledged)
+        buffer = inp.w * inp.buffer * active
+        member = self.member
+        superiority = c_russia[:, None] / (c_russia[:, None] + inp.milex[i]) * (1.0 - member)
+        occupancy = (prospect * buffer).sum(axis=1, keepdims=True) / max(buffer.sum(), 1e-12)
+        return View(  # dyad-level quantities as (K, 1) columns: see sim/paradigms/base.py
+            year=year, inst=self.S[:, None] / 4.0,
+            imbalance=(2.0 * c_nato / (c_nato + c_russia) - 1.0)[:, None],
+            occupancy=occupancy,
+            enlargement=self.enlargement[:, None],
+            russia_force=self.level.max(axis=1, keepdims=True) / 3.0,
+            memory=self.memory[:, None], dem_russia=float(inp.dem_russia[i]),
+            dem_west=float(inp.dem_west[i]), trade_russia_west=float(inp.trade_russia_west[i]),
+            w=inp.w, buffer=inp.buffer, former_ussr=inp.former_ussr, dem=inp.dem[i],
+            trade_rus=inp.trade_rus[i], trade_west=inp.trade_west[i],
+            alignment=self.alignment, prospect=prospect, member=member,
+            coercion=self.level / 3.0, superiority=superiority, active=active,
+            **self.pulses,
+        )
+
+    def _appraise(self, view: View) -> Appraisal:
+        """The paradigm's appraisal, broadcast to the (K,) and (K, P) shapes the chassis uses."""
+        app = self.paradigm.appraise(view)
+        kp = (self.K, len(self.inputs.partners))
+        return Appraisal(
+            H_R=self._flat(app.H_R), H_N=self._flat(app.H_N),
+            L_R=np.broadcast_to(app.L_R, kp), V_N=np.broadcast_to(app.V_N, kp),
+            G=np.broadcast_to(app.G, kp), memory=self._flat(app.memory),
+        )
+
+    def _flat(self, x) -> np.ndarray:
+        """A dyad-level output, (K, 1) or (K,) or scalar, as a (K,) vector."""
+        x = np.asarray(x, dtype=float)
+        return np.broadcast_to(x.reshape(-1) if x.ndim == 2 else x, (self.K,))
+
+    def _draws(self) -> tuple[np.ndarray, np.ndarray]:
+        """This year's random numbers, always the same shapes (common random numbers)."""
+        P = len(self.inputs.partners)
+        rows = 1 if self.common_draws else self.K
+        normals = self.rng.standard_normal((rows, 1 + P))
+        uniforms = self.rng.random((rows, 3 + 3 * P))
+        if self.common_draws:
+            normals = np.broadcast_to(normals, (self.K, 1 + P))
+            uniforms = np.broadcast_to(uniforms, (self.K, 3 + 3 * P))
+        return normals, uniforms
+
+    def _decay_pulses(self) -> None:
+        decay = CONSTANTS["pulse_decay"]
+        for key in self.pulses:
+            self.pulses[key] = decay * self.pulses[key] + self.pending[key]
+            self.pending[key] = 0.0
+        self.enlargement = decay * self.enlargement + self.pending_enlargement
+        self.pending_enlargement = np.zeros(self.K)
+
+    def step(self) -> None:
+        """Advance every replica through calendar year ``self.year`` and record it."""
+        if self.year > self.end:
+            self.running = False
+            return
+        self._decay_pulses()
+        view = self._view(self.year)
+        app = self._appraise(view)
+        normals, uniforms = self._draws()
+        P, p = len(self.inputs.partners), self.p
+        active = view.active
+        self.R = chassis.relation(self.R, app.H_R, app.H_N, p["mu"],
+                                  CONSTANTS["sigma_R"] * normals[:, 0])
+        self.russia.arm(app.H_R)
+        self.nato.arm(app.H_N)
+        self.S, self.suspended = chassis.institutions(
+            self.S, self.menu, app.H_R, app.H_N, p["beta"], p["h_bar"],
+            uniforms[:, 0:2], uniforms[:, 2])
+        self.level = self.russia.coerce(app.L_R, uniforms[:, 3:3 + P])
+        self.alignment = chassis.alignment(self.alignment, app.G, self.pc["mu"],
+                                           CONSTANTS["sigma_a"] * normals[:, 1:], active)
+        if self.mode == "free":
+            self._free_decisions(app, uniforms[:, 3 + P:].reshape(self.K, P, 2), active)
+        self.memory = np.array(app.memory, dtype=float)
+        self._record(app)
+        self.datacollector.collect(self)
+        self.year += 1
+        self.running = self.year <= self.end
+
+    def _free_decisions(self, app: Appraisal, u: np.ndarray, active: np.ndarray) -> None:
+        join, invite = chassis.enlargement(
+            self.status, self.alignment, app.V_N, self.menu, self.pc["beta"], self.pc["c_E"],
+            CONSTANTS["apply_threshold"], u, active)
+        self.status[join] = np.maximum(self.status[join], 1)
+        self.status[invite] = 2
+        self.invited_at[invite] = self.year
+        accede = (self.status == 2) & (self.year - self.invited_at >= CONSTANTS["accession_lag"])
+        self.status[accede] = 3
+        w = self.inputs.w
+        self.pending_enlargement += np.maximum(0.5 * (invite * w).max(axis=1),
+                                               (accede * w).max(axis=1))
+
+    def _record(self, app: Appraisal) -> None:
+        t = self.year - self.start
+        i = self.inputs.index(self.year)
+        c_nato, c_russia = self._capabilities(i)
+        values = {
+            "R": self.R, "S": self.S, "H_R": app.H_R, "H_N": app.H_N,
+            "russia_burden": self.russia.burden, "nato_burden": self.nato.burden,
+            "russia_milex": c_russia, "nato_milex": c_nato, "xi": self.pulses["xi"],
+            "memory": self.memory, "menu": self.menu, "suspended": self.suspended,
+        }
+        for j, name in enumerate(_SERIES):
+            self._series[t, j] = values[name]
+        partner_values = (self.alignment, self.status, self.level, app.L_R, app.V_N, app.G)
+        for j, values_kp in enumerate(partner_values):
+            self._partner_rec[t, j] = values_kp
+
+    # ----------------------------------------------------------------- outputs
+    @property
+    def mean_R(self) -> float:
+        return float(self.R.mean())
+
+    @property
+    def mean_S(self) -> float:
+        return float(self.S.mean())
+
+    @property
+    def mean_russia_burden(self) -> float:
+        return float(self.russia.burden.mean())
+
+    def run(self) -> NatoRussiaModel:
+        """Run every remaining year of the scenario."""
+        self.run_until(self.end + 1.0)
+        return self
+
+    def recorded(self) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """The years recorded so far and the raw arrays behind :meth:`records` (views).
+
+        Returns:
+            ``(years (T,), series {column: (T, K)}, partners {column: (T, K, P)})`` with the
+            ``Records`` column names; for fast loss evaluation without building DataFrames.
+        """
+        done = self.year - self.start
+        series = {name: self._series[:done, j] for j, name in enumerate(_SERIES)}
+        partners = {name: self._partner_rec[:done, j] for j, name in enumerate(_PARTNER)}
+        return self.inputs.years[:done], series, partners
+
+    def records(self) -> Records:
+        """The recorded years as tidy tables (see sim/records.py)."""
+        from sim.model.records import records_from_arrays
+
+        done = self.year - self.start
+        return records_from_arrays(
+            paradigm=self.paradigm.name,
+            years=self.inputs.years[:done],
+            partners=self.inputs.partners,
+            series=self._series[:done],
+            partner_values=self._partner_rec[:done],
+            meta={"mode": self.mode, "replicas": self.K,
+                  "params": {self.paradigm.name: {
+                      k: float(v) if np.ndim(v) == 0 else np.ravel(v).tolist()
+                      for k, v in {**self.p, **self.paradigm.values}.items()}}},
+        )
+
+
+def _make_paradigm(paradigm: str | Paradigm, values: dict[str, float]) -> Paradigm:
+    """A paradigm instance from a registered name and its values, or the instance given."""
+    if isinstance(paradigm, Paradigm):
+        if values:
+            raise ParameterError("--paradigm", paradigm.name,
+                                 "set the parameters on the paradigm instance, not as keywords")
+        return paradigm
+    if paradigm not in PARADIGMS:
+        raise ParameterError("--paradigm", str(paradigm), f"expected one of {list(PARADIGMS)}")
+    return PARADIGMS[paradigm](**values)
+
+
+def _check_lengths(replicas: int, values: dict) -> None:
+    """Per-replica parameter vectors must have one value per replica."""
+    for name, value in values.items():
+        if np.ndim(value) and np.size(value) != replicas:
+            raise ParameterError("parameters", name,
+                                 f"{np.size(value)} values given for {replicas} replicas")
+
+
+def _load_inputs(scenario) -> Inputs:
+    if isinstance(scenario, (str, Path)):
+        return _cached_inputs(str(scenario))
+    from sim.data.datasets import load_data
+
+    return build_inputs(scenario, load_data())

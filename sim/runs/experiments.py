@@ -1,0 +1,234 @@
+"""Ensembles: many replicas of one configuration, and the same seeds across paradigms.
+
+One model advances all K replicas together (numpy vectors over replicas), so an ensemble
+is one ``NatoRussiaModel(replicas=K)`` run, not K model objects. Running every paradigm
+with the same seed gives common random numbers: the same draws, year by year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.core.errors import ParameterError
+from sim.data.inputs import Inputs, build_inputs
+from sim.model.records import Records
+
+
+def resolve(scenario, data=None):
+    """Load a scenario (name, path or object) and the dataset, and build the inputs."""
+    from sim.data.datasets import load_data
+    from sim.data.scenario import Scenario, load_scenario
+
+    scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    data = data if data is not None else load_data()
+    return scenario, data, build_inputs(scenario, data)
+
+
+def split_params(paradigm: str, params: dict[str, float] | None) -> dict[str, float]:
+    """Select the chassis parameters and this paradigm's own from a flat or nested dict.
+
+    Accepts ``{"mu": 0.7, "kappa": 1.5}`` or ``{"chassis": {...}, "realist": {...}}``;
+    parameters of other paradigms are ignored (so one file can hold all three).
+    """
+    from sim.model.paradigms import PARADIGMS
+    from sim.model.parameter import CHASSIS
+
+    if paradigm not in PARADIGMS:
+        raise ParameterError("--paradigm", paradigm, f"expected one of {list(PARADIGMS)}")
+    params = dict(params or {})
+    flat: dict[str, float] = {}
+    flat.update(params.pop("chassis", {}) or {})
+    flat.update(params.pop(paradigm, {}) or {})
+    for name in PARADIGMS:
+        params.pop(name, None)
+    flat.update(params)
+    own = PARADIGMS[paradigm].parameters
+    other = {n for cls in PARADIGMS.values() for n in cls.parameters} - set(own)
+    return {k: v for k, v in flat.items() if k in CHASSIS or k in own or k not in other}
+
+
+def run_ensemble(
+    scenario,
+    paradigm: str,
+    *,
+    mode: str = "replay",
+    replicas: int = 200,
+    seed: int = 0,
+    params: dict[str, Any] | None = None,
+    data=None,
+    inputs: Inputs | None = None,
+) -> Records:
+    """Run K replicas of one paradigm on a scenario and return their records."""
+    from sim.model.model import NatoRussiaModel
+
+    if inputs is None:
+        scenario, data, inputs = resolve(scenario, data)
+    model = NatoRussiaModel(
+        paradigm=paradigm, mode=mode, replicas=replicas, rng=seed, inputs=inputs,
+        **split_params(paradigm, params),
+    )
+    records = model.run().records()
+    records.meta.update(_meta(scenario, inputs, mode, seed, replicas))
+    return records
+
+
+def run_paradigms(
+    scenario,
+    paradigms: Sequence[str],
+    *,
+    mode: str = "replay",
+    replicas: int = 200,
+    seed: int = 0,
+    params: dict[str, Any] | None = None,
+    data=None,
+    progress: Callable[[str], None] | None = None,
+    processes: int = 1,
+) -> Records:
+    """Run several paradigms with the same seed (common random numbers) and join records.
+
+    Args:
+        processes: worker processes for the paradigms (``1``: run them here, one after the
+            other). Each paradigm's ensemble is seeded with ``seed`` wherever it runs and the
+            parts are joined in the order of ``paradigms``, so the records are identical for
+            any number of processes.
+    """
+    scenario, data, inputs = resolve(scenario, data)
+    if processes > 1 and len(paradigms) > 1:
+        kwargs = dict(mode=mode, replicas=replicas, seed=seed, params=params, inputs=inputs)
+        return Records.concat(_in_processes(scenario, paradigms, processes, progress, kwargs))
+    parts = []
+    for name in paradigms:
+        if progress is not None:
+            progress(name)
+        parts.append(run_ensemble(scenario, name, mode=mode, replicas=replicas, seed=seed,
+                                  params=params, data=data, inputs=inputs))
+    return Records.concat(parts)
+
+
+def _in_processes(
+    scenario,
+    paradigms: Sequence[str],
+    processes: int,
+    progress: Callable[[str], None] | None,
+    kwargs: dict[str, Any],
+) -> list[Records]:
+    """Run each paradigm's ensemble in a worker process; return the parts in given order.
+
+    Workers start by ``forkserver`` (``spawn`` where unavailable), never a bare ``fork`` of
+    a process that may hold threads (the progress bar's).
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["sim.runs.experiments", "sim.model.model"])  # import once
+    else:
+        context = multiprocessing.get_context("spawn")
+    workers = min(processes, len(paradigms))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(run_ensemble, scenario, name, **kwargs) for name in paradigms]
+        parts = []
+        for name, future in zip(paradigms, futures, strict=True):
+            if progress is not None:
+                progress(name)
+            parts.append(future.result())
+    return parts
+
+
+def _meta(scenario, inputs: Inputs, mode: str, seed: int, replicas: int) -> dict[str, Any]:
+    milestones = [
+        {"id": m.id, "date": str(m.date), "time": m.time, "type": m.type, "role": m.role,
+         "actors": list(m.actors), "label": m.label,
+         "chronology_id": getattr(m, "chronology_id", None)}
+        for m in getattr(scenario, "milestones", ())
+    ]
+    return {
+        "scenario": getattr(scenario, "name", str(scenario)),
+        "period": [int(inputs.years[0]), int(inputs.years[-1])],
+        "mode": mode, "seed": seed, "replicas": replicas,
+        "milestones": milestones, "fills": list(inputs.fills),
+    }
+
+
+def diverge(
+    base: Records,
+    counterfactual: Records,
+    column: str,
+    *,
+    partner: str | None = None,
+    level: float = 0.9,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """How a counterfactual's outcome series diverges from the base's, per paradigm and year.
+
+    Both runs should share their seed (``run_paradigms(..., seed=s)`` on each scenario): then
+    replica ``i`` of the counterfactual and replica ``i`` of the base draw the same random
+    numbers, and ``cf_i - base_i`` is a paired difference. The band is a paired bootstrap
+    (replica indices resampled jointly in both runs) of the difference of medians.
+
+    Args:
+        base: records of the base scenario.
+        counterfactual: records of the counterfactual, same paradigms and replicas.
+        column: a ``Records.series`` column (``R``, ``S``, ...) or a ``Records.partners``
+            column (``status``, ``coercion``, ``alignment``...), which needs ``partner``.
+        partner: ISO3 code for a partner column.
+        level: coverage of the band (0.9: the 5th to 95th percentile).
+        n_boot: bootstrap resamples.
+        seed: seed of the bootstrap.
+
+    Returns:
+        One row per paradigm x year (years both runs cover): ``paradigm``, ``year``, ``base``
+        and ``counterfactual`` (medians over replicas), ``diff`` (counterfactual - base
+        median), ``lo``, ``hi`` (the band of ``diff``), ``paired_median`` (median of the
+        paired differences) and ``replicas``.
+
+    Raises:
+        ValueError: an unknown column, a partner column without ``partner``, or runs with
+            no paradigm, year or replica in common.
+    """
+    a, b = _wide(base, column, partner), _wide(counterfactual, column, partner)
+    rng = np.random.default_rng(seed)
+    tail = (1.0 - level) / 2.0
+    rows = []
+    for paradigm in [p for p in a if p in b]:
+        x, y = a[paradigm].align(b[paradigm], join="inner")
+        if x.empty or x.shape[1] == 0:
+            continue
+        xa, ya = x.to_numpy(float), y.to_numpy(float)  # (years, replicas)
+        idx = rng.integers(0, xa.shape[1], size=(n_boot, xa.shape[1]))
+        boot = np.stack([np.median(yt[idx], axis=1) - np.median(xt[idx], axis=1)
+                         for xt, yt in zip(xa, ya, strict=True)])  # (years, B)
+        lo, hi = np.quantile(boot, [tail, 1.0 - tail], axis=1)
+        med_x, med_y = np.median(xa, axis=1), np.median(ya, axis=1)
+        rows.append(pd.DataFrame({
+            "paradigm": paradigm, "year": x.index.to_numpy(int), "base": med_x,
+            "counterfactual": med_y, "diff": med_y - med_x, "lo": lo, "hi": hi,
+            "paired_median": np.median(ya - xa, axis=1), "replicas": xa.shape[1],
+        }))
+    if not rows:
+        raise ValueError("the two runs have no paradigm, year and replica in common")
+    return pd.concat(rows, ignore_index=True)
+
+
+def _wide(records: Records, column: str, partner: str | None) -> dict[str, pd.DataFrame]:
+    """Per paradigm: a (year x replica) table of one column."""
+    if column in records.series.columns and column not in ("paradigm", "replica", "year"):
+        frame = records.series
+    elif column in records.partners.columns and column not in ("partner",):
+        if partner is None:
+            raise ValueError(f"'{column}' is a partner column: name a partner (e.g. UKR)")
+        frame = records.partners[records.partners["partner"] == partner]
+        if frame.empty:
+            raise ValueError(f"partner '{partner}' is not in the records")
+    else:
+        raise ValueError(f"unknown column '{column}'")
+    return {
+        name: group.pivot(index="year", columns="replica", values=column)
+        for name, group in frame.groupby("paradigm", sort=False)
+    }
