@@ -252,10 +252,12 @@ def test_window_is_cut_to_the_simulated_years(observed: Observed) -> None:
 
 def test_sign_test_uses_only_dyadic_milestones(observed: Observed) -> None:
     ev = observed.events.set_index("chronology_id")
-    assert ev.loc[23, "included"] == 1 and ev.loc[32, "included"] == 0  # NRC; Georgia war
+    # SORT (22) instead of the NRC (23): since the issue-11 recode the NRC is a scenario input
+    # (offer-nrc) and is kept out of the scored O4 index.
+    assert ev.loc[22, "included"] == 1 and ev.loc[32, "included"] == 0  # SORT; Georgia war
     rec = fake_records(observed)
     milestones = [
-        {"id": "nrc", "date": "2002-05-28", "time": 2002.4, "chronology_id": 23},
+        {"id": "sort", "date": "2002-05-24", "time": 2002.4, "chronology_id": 22},
         {"id": "georgia", "date": "2008-08-08", "time": 2008.6, "chronology_id": 32},
         {"id": "gas", "date": "2006-01-01", "time": 2006.0, "chronology_id": None},
     ]
@@ -263,7 +265,7 @@ def test_sign_test_uses_only_dyadic_milestones(observed: Observed) -> None:
                   meta={**rec.meta, "milestones": milestones})
     assert sc.dyadic_milestone_years(rec, observed) == [2002]
     card = sc.score(rec, observed)
-    assert _value(card, "perfect", "R", "sign_n") == 1.0  # ΔO4(2002) = 12 - 3 != 0
+    assert _value(card, "perfect", "R", "sign_n") == 1.0  # ΔO4(2002) = 4 - 7 != 0
     # without chronology ids: the O4 events themselves
     bare = sc.dyadic_milestone_years(fake_records(observed), observed)
     assert bare == sorted(set(observed.events.loc[observed.events.included == 1, "year"]))
