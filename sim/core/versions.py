@@ -13,7 +13,7 @@ OUTPUT_LIBRARIES = ("numpy", "pandas", "pyarrow", "matplotlib", "pillow", "scipy
                     "SALib", "optuna")
 
 
-def _version(distribution: str) -> str:
+def package_version(distribution: str) -> str:
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
@@ -22,13 +22,13 @@ def _version(distribution: str) -> str:
 
 def natosim_version() -> str:
     """The installed natosim version (``"unknown"`` when not installed)."""
-    return _version("natosim")
+    return package_version("natosim")
 
 
 def library_versions() -> dict[str, str]:
     """Python and every library in :data:`OUTPUT_LIBRARIES`, name → version."""
     versions = {"python": platform.python_version()}
-    versions.update({name: _version(name) for name in OUTPUT_LIBRARIES})
+    versions.update({name: package_version(name) for name in OUTPUT_LIBRARIES})
     return versions
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.core.files import file_sha256, write_text_atomic
-from sim.core.versions import _version, natosim_version
+from sim.core.versions import natosim_version, package_version
 from sim.outputs.folders import MANIFEST_NAME
 
 
@@ -48,7 +48,7 @@ def manifest(
     return {
         "natosim_version": natosim_version(),
         "python_version": platform.python_version(),
-        "mesa_version": _version("mesa"),
+        "mesa_version": package_version("mesa"),
         "command": list(command),
         "seed": meta.get("seed"),
         "replicas": meta.get("replicas"),
