@@ -20,6 +20,7 @@ from sim.data.observed import (
     load_observed,
     nato_burden,
     nato_milex_sum,
+    net_coop_stock,
 )
 
 
@@ -206,3 +207,123 @@ def test_every_o5_onset_has_a_scenario_milestone(observed: Observed) -> None:
               if levels.loc[p, y] > 0 and (y == levels.columns[0] or
                                            levels.loc[p, y] != levels.loc[p, y - 1])}
     assert onsets <= dated, sorted(onsets - dated)
+
+
+# ------------------------------------------------------------------------------ O4 stock
+
+
+def test_o4_stock_is_the_running_sum_of_the_flow(observed: Observed) -> None:
+    flow, stock = observed.net_coop, observed.net_coop_stock
+    assert list(stock.index) == list(YEARS)
+    assert stock[1991] == pytest.approx(flow[1991])
+    for year in YEARS[1:]:
+        assert stock[year] - stock[year - 1] == pytest.approx(flow[year])
+
+
+def test_o4_stock_by_hand() -> None:
+    flow = pd.Series([1.0, -2.0, 0.0, 3.5], index=[2000, 2001, 2002, 2003])
+    assert net_coop_stock(flow).tolist() == [1.0, -1.0, -1.0, 2.5]
+
+
+# ------------------------------------------------------------------------------ O7 and O8
+
+
+def _unga_raw() -> pd.DataFrame:
+    return pd.read_csv(DATA_DIR / "unga_agreement.csv")
+
+
+def test_o7_is_the_rus_usa_agreement_and_stays_missing_after_2019(observed: Observed) -> None:
+    o7 = observed.unga_rus_usa
+    assert list(o7.index) == list(range(1991, 2020))  # the file's years; nothing after 2019
+    raw = _unga_raw()
+    row = raw[(raw.actor == "RUS") & (raw.counterpart == "USA") & (raw.year == 2007)]
+    assert o7[2007] == pytest.approx(float(row["value"].iloc[0]))
+    assert ((o7 > 0) & (o7 < 1)).all()
+
+
+def test_o8_is_agreement_with_usa_minus_agreement_with_rus(observed: Observed) -> None:
+    o8 = observed.unga_alignment
+    assert list(o8.index) == list(PARTNERS)
+    raw = _unga_raw().set_index(["actor", "counterpart", "year"])["value"]
+    for partner, year in [("POL", 2000), ("GEO", 2015), ("BLR", 2010), ("EST", 1992)]:
+        expected = raw[(partner, "USA", year)] - raw[(partner, "RUS", year)]
+        assert o8.loc[partner, year] == pytest.approx(expected)
+    # no UN seat, no vote, no value: Montenegro before independence, Czechia before 1993
+    assert o8.loc["MNE", list(range(1991, 2006))].isna().all()
+    assert o8.loc["MNE", 2006:].notna().all()
+    assert o8.loc["CZE", [1991, 1992]].isna().all()
+    assert ((o8.abs() <= 1) | o8.isna()).all().all()
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("\n2007,RUS,USA,0.129032,", "\n2007,RUS,USA,1.290320,", r"share in \[0, 1\]"),
+    ("\n2007,RUS,USA,0.129032,", "\n2007,RUS,USA,n/a,", "must be a number"),
+    ("\n2007,RUS,USA,0.129032,93,VOETEN_UNGA;UNVOTES",
+     "\n2007,RUS,USA,0.129032,93,", "source is empty"),
+    ("\n2007,RUS,USA,0.129032,93,", "\n2007,RUS,USA,0.129032,0,", "n_votes must be an integer"),
+    ("\n2007,RUS,USA,", "\n2007,RUS,CHN,", "counterpart must be one of"),
+    ("\n2007,RUS,USA,", "\n2007,XYZ,USA,", "actor 'XYZ'"),
+    ("\n2007,RUS,USA,", "\n2008,RUS,USA,", "duplicate pair and year"),
+])
+def test_bad_unga_rows_are_rejected(data_copy: Path, old: str, new: str, message: str) -> None:
+    _edit(data_copy / "unga_agreement.csv", old, new)
+    with pytest.raises(DataError, match=message) as err:
+        load_observed(data_copy)
+    assert "unga_agreement.csv" in str(err.value) and "line" in str(err.value)
+
+
+def test_unga_without_the_rus_usa_pair_is_rejected(data_copy: Path) -> None:
+    path = data_copy / "unga_agreement.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table[table.actor != "RUS"].to_csv(path, index=False)
+    with pytest.raises(DataError, match="no RUS-USA rows"):
+        load_observed(data_copy)
+
+
+# ------------------------------------------------------------------------------ the coding table
+
+
+def _set_event(folder: Path, event_id: int, **cells: str) -> None:
+    path = folder / "event_coding.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    row = table["chronology_id"] == str(event_id)
+    assert row.sum() == 1
+    for column, value in cells.items():
+        table.loc[row, column] = value
+    table.to_csv(path, index=False)
+
+
+@pytest.mark.parametrize(("event_id", "cells", "message"), [
+    # the EU's sectoral sanctions (46) involve neither NATO nor the US: the rule excludes them
+    (46, {"included": "1"}, "between Russia and the NATO side"),
+    # Rome 2002 (23) is applied by the scenario input offer-nrc: it cannot also be scored
+    (23, {"included": "1"}, "cannot also be scored"),
+    # an added act (CAATSA, 110) must keep its own source
+    (110, {"url": ""}, "must cite its own source"),
+    (110, {"source": "GDELT_GOLDSTEIN"}, "must cite its own source"),
+    (110, {"chronology_id": "73"}, "id of 101 or more"),
+    (48, {"origin": "added"}, "id of 101 or more"),
+    (48, {"chronology_id": "99"}, "not a row of chronology.csv"),
+    (48, {"date": "2016-04-21"}, "differs from chronology.csv"),
+    (48, {"origin": "press"}, "origin must be one of"),
+    (48, {"included": "yes"}, "included must be a number"),
+])
+def test_bad_coding_rows_are_rejected(data_copy: Path, event_id: int, cells: dict,
+                                      message: str) -> None:
+    _set_event(data_copy, event_id, **cells)
+    with pytest.raises(DataError, match=message) as err:
+        load_observed(data_copy)
+    assert "event_coding.csv" in str(err.value) and "line" in str(err.value)
+
+
+def test_every_included_event_passes_the_inclusion_rule(observed: Observed) -> None:
+    """Checked from the file itself, not through the loader's own rule check."""
+    table = pd.read_csv(DATA_DIR / "event_coding.csv", dtype=str, keep_default_na=False)
+    included = table[table["included"] == "1"]
+    for row in included.itertuples():
+        actors = set(row.actors.split(";"))
+        assert "RUS" in actors and actors & {"NATO", "USA"}, row.chronology_id
+        assert row.input_milestone == "", row.chronology_id
+    added = table[table["origin"] == "added"]
+    assert len(added) == 12 and (added["url"].str.startswith("http")).all()
+    assert not (added["source"] == "GDELT_GOLDSTEIN").any()

@@ -1,4 +1,4 @@
-"""The observed record O1-O6 that every paradigm is scored against.
+"""The observed record O1-O8 that every paradigm is scored against.
 
 ``load_observed()`` reads package data only (``sim/data``), validates it and returns yearly
 pandas objects indexed by calendar year (the state at the end of that year, as in
@@ -7,7 +7,11 @@ pandas objects indexed by calendar year (the state at the end of that year, as i
 - O1 Russia and O2 NATO are derived here from ``milex.csv`` (SIPRI 2025 country figures) and
   the accession dates in ``countries.csv``; no O1/O2 figure is stored twice.
 - O4 is computed here from ``event_coding.csv`` and the pinned weight table
-  ``cameo_goldstein.csv``; no yearly total is entered by hand.
+  ``cameo_goldstein.csv``; no yearly total is entered by hand. Its cumulative (stock) reading
+  is derived beside the yearly flow.
+- O7 (RUS-USA UN General Assembly vote agreement) and O8 (each partner's agreement with the USA
+  minus its agreement with Russia) are derived from ``unga_agreement.csv``; years without a
+  recorded vote stay missing.
 """
 
 from __future__ import annotations
@@ -31,6 +35,15 @@ PARTNERS: tuple[str, ...] = (
 O5_RULE_KEY = "NATOSIM_O5_RULE"
 # O6 event -> partner status level (the coding of Records.partners.status).
 STATUS_EVENT_LEVEL = {"pfp": 1, "map": 2, "invitation": 2, "accession": 3}
+# O4 coding table: where a coded act comes from, and the first id of acts the project added
+# (ids below it are rows of chronology.csv).
+EVENT_ORIGINS = ("chronology", "added")
+ADDED_ID_MIN = 101
+# The O4 inclusion rule, as the loader checks it: an included act has Russia and the NATO side
+# (NATO, NATO states as treaty parties, or the United States) among its actors.
+NATO_SIDE = frozenset({"NATO", "USA"})
+# O7/O8: the two focal states every UNGA agreement is measured against.
+UNGA_COUNTERPARTS = ("RUS", "USA")
 
 FILES = {
     "milex": "milex.csv",
@@ -40,18 +53,23 @@ FILES = {
     "weights": "cameo_goldstein.csv",
     "coercion": "observed_coercion.csv",
     "status_events": "observed_status_events.csv",
+    "chronology": "chronology.csv",
+    "unga": "unga_agreement.csv",
 }
 COLUMNS = {
     "milex": ("year", "actor", "milex_const_usd_m", "milex_pct_gdp", "source"),
     "countries": ("iso3", "nato_accession_date"),
     "status": ("year", "value", "rule", "chronology_ids", "source"),
-    "events": ("chronology_id", "date", "included", "cameo_code", "goldstein", "direction",
-               "rationale", "source"),
+    "events": ("chronology_id", "origin", "date", "included", "cameo_code", "goldstein",
+               "direction", "actors", "input_milestone", "rationale", "source", "url"),
     "weights": ("code", "goldstein", "source"),
     "coercion": ("partner", "year", "value", "source"),
     "status_events": ("partner", "event", "date", "source"),
+    "chronology": ("id", "date"),
+    "unga": ("year", "actor", "counterpart", "value", "n_votes", "source"),
 }
-STR_COLUMNS = {"cameo_code", "code", "chronology_ids", "date", "nato_accession_date"}
+STR_COLUMNS = {"cameo_code", "code", "chronology_ids", "date", "nato_accession_date", "origin",
+               "actors", "input_milestone", "url"}
 
 
 @dataclass(frozen=True)
@@ -65,12 +83,19 @@ class Observed:
         nato_burden: O2, sum of milex / sum of SIPRI-implied GDP, % (derived).
         status: O3, institutional status S 0-4 at year end, 1991-2024.
         net_coop: O4, yearly sum of Goldstein weights of included events (0 if none).
+        net_coop_stock: O4 read as a stock: the running sum of ``net_coop`` from 1991
+            (derived; R is a level, the yearly index a flow).
         coercion: O5, partner x year DataFrame of levels 0-3.
         status_events: O6, tidy table ``partner, event, date, year`` (pfp/map/invitation/
             accession).
         partner_status: O6 as levels at year end, partner x year (0 none, 1 PfP,
             2 MAP/invited, 3 member), derived from ``status_events``.
         events: the coded events with the weight looked up in the pinned table.
+        unga_rus_usa: O7, share of UNGA roll calls in which Russia and the USA cast the same
+            vote, by year (1991-2019; 1991 is the USSR seat).
+        unga_alignment: O8, partner x year DataFrame: agreement with the USA minus agreement
+            with Russia, in [-1, 1]; NaN where either share is missing (no UN seat yet).
+        unga: the tidy UNGA table ``year, actor, counterpart, value, n_votes, source``.
         hashes: sha256 of every file read, by file name.
     """
 
@@ -84,6 +109,10 @@ class Observed:
     status_events: pd.DataFrame
     partner_status: pd.DataFrame
     events: pd.DataFrame
+    net_coop_stock: pd.Series
+    unga_rus_usa: pd.Series
+    unga_alignment: pd.DataFrame
+    unga: pd.DataFrame
     hashes: dict[str, str] = field(default_factory=dict)
 
 
@@ -104,8 +133,11 @@ def load_observed(data_dir: Path | str | None = None) -> Observed:
     for key, name in FILES.items():
         tables[key], hashes[name] = _read(folder / name, COLUMNS[key])
     weights = _weights(tables["weights"], folder / FILES["weights"])
-    events = _events(tables["events"], weights, folder / FILES["events"])
+    chronology = _chronology(tables["chronology"], folder / FILES["chronology"])
+    events = _events(tables["events"], weights, chronology, folder / FILES["events"])
     members = _members(tables["countries"], folder / FILES["countries"])
+    unga = _unga(tables["unga"], set(tables["countries"]["iso3"]), folder / FILES["unga"])
+    net_coop = net_coop_index(events)
     milex = _milex(tables["milex"], folder / FILES["milex"])
     status_events = _status_events(tables["status_events"], folder / FILES["status_events"])
     return Observed(
@@ -114,11 +146,15 @@ def load_observed(data_dir: Path | str | None = None) -> Observed:
         nato_milex=nato_milex_sum(milex, members),
         nato_burden=nato_burden(milex, members),
         status=_status(tables["status"], folder / FILES["status"]),
-        net_coop=net_coop_index(events),
+        net_coop=net_coop,
         coercion=_coercion(tables["coercion"], folder / FILES["coercion"]),
         status_events=status_events,
         partner_status=partner_status_levels(status_events),
         events=events,
+        net_coop_stock=net_coop_stock(net_coop),
+        unga_rus_usa=unga_agreement_series(unga),
+        unga_alignment=unga_alignment(unga),
+        unga=unga,
         hashes=hashes,
     )
 
@@ -142,6 +178,43 @@ def net_coop_index(events: pd.DataFrame, years: range = YEARS) -> pd.Series:
     out = totals.reindex(list(years), fill_value=0.0).astype(float)
     out.index.name = "year"
     return out.rename("net_coop")
+
+
+def net_coop_stock(net_coop: pd.Series) -> pd.Series:
+    """O4 as a stock: ``stock[y] = sum(net_coop[t] for t <= y)``, starting from the first year.
+
+    The yearly index is a flow of acts; the relation R is a level, so the running sum is the
+    reading comparable to it. Derived only; nothing is stored.
+    """
+    return net_coop.sort_index().cumsum().rename("net_coop_stock")
+
+
+def unga_agreement_series(unga: pd.DataFrame, actor: str = "RUS",
+                          counterpart: str = "USA") -> pd.Series:
+    """O7 (default): agreement share of ``actor`` with ``counterpart`` by year, years with data."""
+    rows = unga[(unga["actor"] == actor) & (unga["counterpart"] == counterpart)]
+    out = rows.set_index("year")["value"].astype(float).sort_index()
+    out.index.name = "year"
+    return out.rename(f"unga_{actor.lower()}_{counterpart.lower()}")
+
+
+def unga_alignment(unga: pd.DataFrame, partners: tuple[str, ...] = PARTNERS) -> pd.DataFrame:
+    """O8: partner x year, agreement with the USA minus agreement with Russia.
+
+    ``O8[p, y] = agree(p, USA, y) - agree(p, RUS, y)``; NaN where either share is missing, so
+    a year without a vote is never filled. Columns are the years present in the file.
+    """
+    years = sorted(int(y) for y in unga["year"].unique())
+    wide = unga.pivot_table(index="actor", columns=["counterpart", "year"], values="value",
+                            aggfunc="first")
+    out = pd.DataFrame(np.nan, index=pd.Index(partners, name="partner"), columns=years)
+    for p in partners:
+        if p not in wide.index:
+            continue
+        usa = wide.loc[p].get("USA", pd.Series(dtype=float)).reindex(years)
+        rus = wide.loc[p].get("RUS", pd.Series(dtype=float)).reindex(years)
+        out.loc[p] = (usa - rus).to_numpy(dtype=float)
+    return out
 
 
 def nato_milex_sum(milex: pd.DataFrame, members: pd.DataFrame) -> pd.Series:
@@ -235,9 +308,19 @@ def _weights(table: pd.DataFrame, path: Path) -> dict[str, float]:
     return dict(zip(table["code"], weights.astype(float), strict=True))
 
 
-def _events(table: pd.DataFrame, weights: dict[str, float], path: Path) -> pd.DataFrame:
+def _chronology(table: pd.DataFrame, path: Path) -> dict[int, str]:
+    ids = _integers(table, "id", path, 1, ADDED_ID_MIN - 1)
+    if ids.duplicated().any():
+        raise _bad(path, int(np.flatnonzero(ids.duplicated().to_numpy())[0]), "duplicate id")
+    return dict(zip(ids, table["date"], strict=True))
+
+
+def _events(table: pd.DataFrame, weights: dict[str, float], chronology: dict[int, str],
+            path: Path) -> pd.DataFrame:
+    """Validate the O4 coding table (one row per coded act) and look up each weight."""
     out = table.copy()
     out["included"] = _integers(table, "included", path, 0, 1)
+    out["chronology_id"] = _integers(table, "chronology_id", path, 1, 10**6)
     dates = pd.to_datetime(table["date"], format="mixed", errors="coerce")
     if dates.isna().any():
         i = int(np.flatnonzero(dates.isna().to_numpy())[0])
@@ -246,6 +329,7 @@ def _events(table: pd.DataFrame, weights: dict[str, float], path: Path) -> pd.Da
     stated = _numeric(table, "goldstein", path)
     out["weight"] = np.nan
     for i, row in enumerate(out.itertuples()):
+        _check_coded_act(row, chronology, path, i)
         if row.included != 1:
             continue
         if row.cameo_code not in weights:
@@ -256,9 +340,69 @@ def _events(table: pd.DataFrame, weights: dict[str, float], path: Path) -> pd.Da
         out.loc[out.index[i], "weight"] = weights[row.cameo_code]
     if out["chronology_id"].duplicated().any():
         i = int(np.flatnonzero(out["chronology_id"].duplicated().to_numpy())[0])
-        raise _bad(path, i, "each chronology event must be coded once")
+        raise _bad(path, i, "each event must be coded once (duplicate chronology_id)")
     _require_source(out, out["included"] == 1, path)
     return out
+
+
+def _cell(value: object) -> str:
+    return "" if pd.isna(value) else str(value).strip()
+
+
+def _check_coded_act(row: object, chronology: dict[int, str], path: Path, i: int) -> None:
+    """One row of the O4 coding table against the documented rules (OBSERVED.md, O4)."""
+    eid, origin = int(row.chronology_id), _cell(row.origin)
+    if origin not in EVENT_ORIGINS:
+        raise _bad(path, i, f"origin must be one of {list(EVENT_ORIGINS)}, got {origin!r}")
+    if origin == "chronology":
+        if eid not in chronology:
+            raise _bad(path, i, f"chronology_id {eid} is not a row of chronology.csv")
+        if _cell(row.date) != _cell(chronology[eid]):
+            raise _bad(path, i, f"date {row.date!r} differs from chronology.csv "
+                                f"({chronology[eid]!r}) for id {eid}")
+    elif eid < ADDED_ID_MIN:
+        raise _bad(path, i, f"an added act needs an id of {ADDED_ID_MIN} or more, got {eid}")
+    if row.included != 1:
+        return
+    actors = {a for a in _cell(row.actors).split(";") if a}
+    if "RUS" not in actors or not actors & NATO_SIDE:
+        raise _bad(path, i, f"an included act must run between Russia and the NATO side "
+                            f"({sorted(NATO_SIDE)}), got actors {sorted(actors)}")
+    if _cell(row.input_milestone):
+        raise _bad(path, i, f"scenario input {_cell(row.input_milestone)!r} applies this act, "
+                            "so it cannot also be scored (included must be 0)")
+    keys = {k.strip() for k in _cell(row.source).split(";") if k.strip()}
+    if origin == "added" and (not _cell(row.url) or not keys - {"GDELT_GOLDSTEIN"}):
+        raise _bad(path, i, "an added act must cite its own source: a citation key besides "
+                            "GDELT_GOLDSTEIN and a url")
+
+
+def _unga(table: pd.DataFrame, countries: set[str], path: Path) -> pd.DataFrame:
+    """Validate the UN General Assembly agreement table (O7, O8)."""
+    out = table[["year", "actor", "counterpart", "value", "n_votes", "source"]].copy()
+    out["year"] = _years(table, path)
+    values = _numeric(table, "value", path)
+    bad = values.isna() | ~values.between(0.0, 1.0)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise _bad(path, i, f"value must be a share in [0, 1], got {table['value'].iloc[i]!r}")
+    out["value"] = values.astype(float)
+    out["n_votes"] = _integers(table, "n_votes", path, 1, 10**4)
+    _require_source(table, pd.Series(True, index=table.index), path)
+    for i, (actor, counterpart) in enumerate(zip(table["actor"], table["counterpart"],
+                                                 strict=True)):
+        if counterpart not in UNGA_COUNTERPARTS:
+            raise _bad(path, i, f"counterpart must be one of {list(UNGA_COUNTERPARTS)}, "
+                                f"got {counterpart!r}")
+        if actor not in countries or actor == counterpart or actor == "USA":
+            raise _bad(path, i, f"actor {actor!r} must be a country of countries.csv other than "
+                                f"the counterpart (RUS-USA is written actor RUS)")
+    dup = out.duplicated(["year", "actor", "counterpart"])
+    if dup.any():
+        raise _bad(path, int(np.flatnonzero(dup.to_numpy())[0]), "duplicate pair and year")
+    if not ((out["actor"] == "RUS") & (out["counterpart"] == "USA")).any():
+        raise DataError(str(path), "rows", "no RUS-USA rows (O7)")
+    return out.sort_values(["actor", "counterpart", "year"]).reset_index(drop=True)
 
 
 def _members(table: pd.DataFrame, path: Path) -> pd.DataFrame:
