@@ -1,0 +1,124 @@
+"""The protocol's numbers: splits, origins, settings and the plan a scenario allows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sim.analysis import calibration as cal
+from sim.data.inputs import Inputs
+from sim.model.paradigms import PARADIGMS
+
+THEORIES: tuple[str, ...] = tuple(PARADIGMS)
+ORIGINS: tuple[int, ...] = (1999, 2003, 2007, 2011, 2015)
+HORIZONS: tuple[int, ...] = (1, 3, 5)
+BLOCK = 3  # years per bootstrap block
+MIN_YEARS = 2 * BLOCK  # shorter windows get no interval (the bootstrap would be degenerate)
+N_BOOT = 2000
+LEVEL = 0.95
+DEFAULT_EVAL_REPLICAS = 100
+FROZEN_FIELDS: tuple[str, ...] = ("dem_russia", "gdp_russia")
+MIXTURE = "mixture"
+
+#: ``progress(stage, done, total)``: called as jobs finish.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Split:
+    """A train/test split of the period."""
+
+    name: str
+    train: tuple[int, int]
+    test: tuple[int, int]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (train {_span(self.train)}, test {_span(self.test)})"
+
+
+SPLITS: tuple[Split, ...] = (
+    Split("primary", (1991, 2007), (2008, 2024)),
+    Split("vantage", (1991, 2008), (2009, 2024)),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Protocol numbers, identical for every paradigm.
+
+    Attributes:
+        budget: loss evaluations per calibration (optuna trials).
+        replicas: replicas per loss evaluation.
+        seed: model seed of every loss evaluation and seed of the optimiser.
+        eval_replicas: replicas of the evaluation run of each fitted model.
+        n_boot: bootstrap resamples.
+        mode: ``replay`` or ``free``.
+        processes: worker processes (None: every core; 1: no pool).
+    """
+
+    budget: int = cal.DEFAULT_BUDGET
+    replicas: int = cal.DEFAULT_REPLICAS
+    seed: int = cal.DEFAULT_SEED
+    eval_replicas: int = DEFAULT_EVAL_REPLICAS
+    n_boot: int = N_BOOT
+    mode: str = "replay"
+    processes: int | None = None
+
+    @property
+    def eval_seed(self) -> int:
+        """Seed of the evaluation runs: a stream the optimiser never saw."""
+        return self.seed + 1
+
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which splits, origins and calibrations the scenario's period allows."""
+
+    paradigms: tuple[str, ...]
+    splits: tuple[Split, ...]
+    origins: tuple[int, ...]
+    last: int
+    notes: tuple[str, ...]
+
+    @classmethod
+    def make(cls, inputs: Inputs, paradigms: tuple[str, ...]) -> Plan:
+        first, last = int(inputs.years[0]), int(inputs.years[-1])
+        unknown = [p for p in paradigms if p not in PARADIGMS]
+        if unknown or not paradigms:
+            from sim.core.errors import ParameterError
+
+            raise ParameterError("--paradigms", ",".join(unknown), f"choose from {THEORIES}")
+        splits = tuple(Split(s.name, (max(first, s.train[0]), s.train[1]),
+                             (s.test[0], min(last, s.test[1])))
+                       for s in SPLITS if s.test[0] <= last and s.train[0] >= first)
+        origins = tuple(o for o in ORIGINS if first < o < last)
+        notes = []
+        if set(THEORIES) - set(paradigms):
+            notes.append("the encompassing mixture needs all three paradigms: skipped")
+        return cls(tuple(dict.fromkeys(paradigms)), splits, origins, last, tuple(notes))
+
+    @property
+    def train_ends(self) -> tuple[int, ...]:
+        return tuple(sorted({s.train[1] for s in self.splits} | set(self.origins)))
+
+    @property
+    def with_mixture(self) -> bool:
+        return set(THEORIES) <= set(self.paradigms)
+
+    @property
+    def first(self) -> int:
+        """First training year of every window (the start of the splits' training)."""
+        return min(s.train[0] for s in self.splits) if self.splits else 1991
+
+
+def _span(window: tuple[int, int]) -> str:
+    return f"{window[0]}-{window[1]}"
+
+
+def _settings_dict(settings: Settings) -> dict[str, Any]:
+    return {"budget": settings.budget, "replicas": settings.replicas, "seed": settings.seed,
+            "eval_replicas": settings.eval_replicas, "eval_seed": settings.eval_seed,
+            "n_boot": settings.n_boot, "mode": settings.mode}
