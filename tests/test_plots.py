@@ -90,5 +90,5 @@ def test_summary_table(fake_records) -> None:
 
 
 def test_year_ranges() -> None:
-    assert plots._year_ranges([2014, 2008, 2015, 2016, 2022]) == "2008, 2014–2016, 2022"
-    assert plots._year_ranges([]) == ""
+    assert plots.year_ranges([2014, 2008, 2015, 2016, 2022]) == "2008, 2014–2016, 2022"
+    assert plots.year_ranges([]) == ""

@@ -45,7 +45,7 @@ from sim.model.model import MODES, NatoRussiaModel  # noqa: E402
 from sim.model.paradigms import PARADIGMS  # noqa: E402
 from sim.model.parameter import CHASSIS, Param  # noqa: E402
 from sim.model.records import S_LABELS  # noqa: E402
-from sim.viz.plots import STYLE, paradigm_color  # noqa: E402
+from sim.viz.plots import NATO_COLOR, RUSSIA_COLOR, STYLE, paradigm_color  # noqa: E402
 
 DEFAULT_SCENARIO = "post-cold-war"
 DEFAULT_PARADIGM = "realist"
@@ -313,8 +313,8 @@ def arming_figure(model: NatoRussiaModel) -> Figure:
     with matplotlib.rc_context(STYLE):
         fig = _figure(2.8)
         ax = fig.subplots()
-        _band(ax, model, "russia_burden", "#b2182b", "Russia")
-        _band(ax, model, "nato_burden", "#2166ac", "NATO")
+        _band(ax, model, "russia_burden", RUSSIA_COLOR, "Russia")
+        _band(ax, model, "nato_burden", NATO_COLOR, "NATO")
         ax.set_ylabel("% of GDP")
         ax.set_ylim(bottom=0.0)
         ax.set_title("Arming: military burden")

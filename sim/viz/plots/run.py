@@ -1,0 +1,198 @@
+"""Charts of one run (``natosim run``): relation, status, partner alignment, arming."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import matplotlib
+import numpy as np
+import pandas as pd
+
+from sim.model.records import S_LABELS, Records
+from sim.viz.plots.style import (
+    BAND,
+    STYLE,
+    X_LABEL,
+    finish_time_axis,
+    footnote,
+    input_milestones,
+    mark_milestones,
+    new_figure,
+    paradigm_look,
+    plot_band,
+    require_rows,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+
+def plot_relation(records: Records) -> Figure:
+    """R(t) per paradigm: median and 10–90 % band over replicas, milestones marked.
+
+    Args:
+        records: one or more paradigms' ensembles.
+
+    Returns:
+        A figure with one axes.
+    """
+    require_rows(records.series, "series")
+    with matplotlib.rc_context(STYLE):
+        fig = new_figure(9.0, 5.8)
+        ax = fig.subplots()
+        plot_band(ax, records, "R")
+        span = finish_time_axis(ax, records)
+        mark_milestones(ax, input_milestones(records.meta), span)
+        ax.axhline(0.0, color="#444444", lw=0.6)
+        ax.set_ylim(-1.05, 1.05)
+        ax.set_ylabel("relation R (−1 hostile … +1 cooperative)")
+        fig.suptitle(
+            f"NATO–Russia relation R(t) · {records.meta.get('scenario', '')}",
+            fontweight="bold",
+            fontsize=10,
+        )
+        ax.legend(loc="upper right", title="median, 10–90 % band", title_fontsize=7)
+        footnote(fig, records.meta, "grey lines: input milestones")
+    return fig
+
+
+def status_shares(records: Records, paradigm: str) -> pd.DataFrame:
+    """Share of replicas in each status S (rows 0..4) by year (columns)."""
+    part = records.series[records.series["paradigm"] == paradigm]
+    counts = pd.crosstab(part["S"], part["year"], normalize="columns")
+    return counts.reindex(index=list(S_LABELS), columns=records.years, fill_value=0.0)
+
+
+def plot_status(records: Records) -> Figure:
+    """Institutional status S(t): one panel per paradigm, share of replicas in each S.
+
+    Each cell is a calendar year (from ``y`` to ``y + 1``) and a status level, shaded by the
+    share of replicas there at the end of the year; the line is the median. S is often
+    bimodal across replicas, which a median-and-band chart would hide.
+    """
+    require_rows(records.series, "series")
+    paradigms = records.paradigms
+    bands = records.quantiles("S", BAND)
+    years = records.years
+    extent = (years[0], years[-1] + 1.0, -0.5, max(S_LABELS) + 0.5)
+    with matplotlib.rc_context({**STYLE, "axes.grid": False}):
+        fig = new_figure(9.0, 1.0 + 1.5 * len(paradigms))
+        axes = np.atleast_1d(fig.subplots(len(paradigms), 1, sharex=True, squeeze=False)[:, 0])
+        image = None
+        for i, (ax, paradigm) in enumerate(zip(axes, paradigms, strict=True)):
+            shares = status_shares(records, paradigm).to_numpy(dtype=float)
+            image = ax.imshow(
+                shares,
+                origin="lower",
+                extent=extent,
+                aspect="auto",
+                cmap="Greys",
+                vmin=0.0,
+                vmax=1.0,
+                interpolation="nearest",
+            )
+            part = bands[bands["paradigm"] == paradigm].sort_values("year")
+            x, (_, q50, _) = _calendar_steps(part)
+            look = paradigm_look(paradigm, i)
+            ax.plot(
+                x,
+                q50,
+                drawstyle="steps-pre",
+                color=look.color,
+                ls=look.linestyle,
+                lw=2.0,
+                label=f"{paradigm} median",
+                gid=f"median-{paradigm}",
+            )
+            ax.set_yticks(list(S_LABELS), [f"{k} {v}" for k, v in S_LABELS.items()])
+            ax.set_title(paradigm, loc="left", fontsize=9)
+        axes[-1].set_xlabel(X_LABEL)
+        fig.colorbar(image, ax=list(axes), shrink=0.8, label="share of replicas")
+        fig.suptitle(
+            f"NATO–Russia institutional status S(t) · {records.meta.get('scenario', '')}",
+            fontweight="bold",
+            fontsize=10,
+        )
+        footnote(fig, records.meta, "line: median; shading: share of replicas")
+    return fig
+
+
+def _calendar_steps(part: pd.DataFrame) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Step coordinates so that calendar year ``y`` (from ``y`` to ``y + 1``) shows year
+    ``y``'s end state: x = first year, then every year end; the first value is repeated."""
+    years = part["year"].to_numpy(dtype=float)
+    x = np.concatenate([years[:1], years + 1.0])
+    values = [part[q].to_numpy(dtype=float) for q in ("q10", "q50", "q90")]
+    return x, [np.concatenate([v[:1], v]) for v in values]
+
+
+def alignment_matrix(records: Records, paradigm: str) -> pd.DataFrame:
+    """Median partner alignment over replicas: partners (rows) × years (columns)."""
+    part = records.partners[records.partners["paradigm"] == paradigm]
+    return part.pivot_table(index="partner", columns="year", values="alignment", aggfunc="median")
+
+
+def _partner_order(records: Records) -> list[str]:
+    """Partners ordered from most West-aligned to least (mean over all cells)."""
+    means = records.partners.groupby("partner")["alignment"].mean()
+    return means.sort_values(ascending=False, kind="mergesort").index.tolist()
+
+
+def plot_alignment_heatmap(records: Records, paradigm: str | None = None) -> Figure:
+    """Median partner alignment by year, one panel per paradigm (or only ``paradigm``).
+
+    Diverging colours centred at 0: blue toward NATO (+1), red toward Russia (−1).
+    """
+    require_rows(records.partners, "partner")
+    paradigms = [paradigm] if paradigm else records.paradigms
+    order = _partner_order(records)
+    years = sorted(records.partners["year"].unique().tolist())
+    with matplotlib.rc_context({**STYLE, "axes.grid": False}):
+        fig = new_figure(3.6 * len(paradigms) + 1.6, 0.22 * len(order) + 1.6)
+        axes = np.atleast_1d(fig.subplots(1, len(paradigms), sharey=True, squeeze=False)[0])
+        image = None
+        for ax, name in zip(axes, paradigms, strict=True):
+            matrix = alignment_matrix(records, name).reindex(index=order, columns=years)
+            image = _heatmap_panel(ax, matrix, name)
+        axes[0].set_ylabel("partner")
+        fig.colorbar(image, ax=list(axes), shrink=0.8, label="alignment (−1 RUS … +1 NATO)")
+        fig.suptitle("Partner alignment, median over replicas", fontweight="bold", fontsize=10)
+        footnote(fig, records.meta)
+    return fig
+
+
+def _heatmap_panel(ax: Axes, matrix: pd.DataFrame, title: str) -> Any:
+    years = matrix.columns.to_list()
+    image = ax.imshow(
+        matrix.to_numpy(dtype=float),
+        cmap="RdBu",
+        vmin=-1.0,
+        vmax=1.0,
+        aspect="auto",
+        interpolation="nearest",
+    )
+    ax.set_title(title)
+    ax.set_yticks(range(len(matrix.index)), matrix.index.to_list())
+    every = 1 if len(years) <= 12 else 5
+    ticks = [i for i, y in enumerate(years) if y % every == 0] or list(range(len(years)))
+    ax.set_xticks(ticks, [str(years[i]) for i in ticks], rotation=90)
+    ax.set_xlabel("year (end of)")
+    return image
+
+
+def plot_arming(records: Records) -> Figure:
+    """Military burden (% of GDP): Russia (top) and NATO (bottom), median and band."""
+    require_rows(records.series, "series")
+    with matplotlib.rc_context(STYLE):
+        fig = new_figure(9.0, 5.6)
+        top, bottom = fig.subplots(2, 1, sharex=True)
+        for ax, column, who in ((top, "russia_burden", "Russia"), (bottom, "nato_burden", "NATO")):
+            plot_band(ax, records, column)
+            ax.set_ylabel(f"{who} burden (% of GDP)")
+            ax.set_ylim(bottom=0)
+        finish_time_axis(bottom, records)
+        top.set_title(f"Military burden · {records.meta.get('scenario', '')}")
+        top.legend(loc="upper right", title="median, 10–90 % band", title_fontsize=7)
+        footnote(fig, records.meta)
+    return fig
