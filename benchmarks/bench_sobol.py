@@ -26,8 +26,9 @@ import time
 from sim.analysis.sensitivity import evaluations, sensitivity, sobol_base_n
 from sim.model.model import NatoRussiaModel
 from sim.model.paradigms import PARADIGMS
+from sim.runs.designs import design, parse_space
 from sim.runs.experiments import resolve, run_ensemble
-from sim.runs.sweep import OUTCOMES, design, parse_space
+from sim.runs.outcomes import OUTCOMES
 
 
 def timed(fn):

@@ -18,7 +18,8 @@ from sim.analysis.sensitivity import (
     sobol_base_n,
 )
 from sim.core.errors import ParameterError
-from sim.runs.sweep import Dimension, Outcome, median_at
+from sim.runs.designs import Dimension
+from sim.runs.outcomes import Outcome, median_at
 
 ISHIGAMI = [Dimension(f"x{i}", -math.pi, math.pi) for i in (1, 2, 3)]
 # Analytic first-order indices of Ishigami (a=7, b=0.1); x3 acts only with x1.

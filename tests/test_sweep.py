@@ -17,23 +17,19 @@ import pytest
 
 from sim.core.errors import ParameterError
 from sim.model.records import Records
-from sim.runs.sweep import (
+from sim.runs.designs import design, parse_space
+from sim.runs.outcomes import OUTCOMES, first_year_median_at_least, median_at
+from sim.runs.store import (
     DESIGN_FILE,
     MANIFEST,
-    OUTCOMES,
     PARTS,
     RESULTS,
     collect,
     completed_points,
-    design,
-    first_year_median_at_least,
     load_design,
-    median_at,
-    parse_space,
-    run_points,
-    run_sweep,
     sweep_status,
 )
+from sim.runs.sweep import run_points, run_sweep
 
 SHORT = ('name: short\ndescription: "1991-2000 for tests"\nextends: post-cold-war\n'
          "period: {start: 1991, end: 2000}\n")
@@ -50,7 +46,7 @@ def short(tmp_path) -> str:
 @pytest.fixture(scope="module", autouse=True)
 def r_2000_outcome():
     """An outcome inside the short period (median R at the end of 2000)."""
-    from sim.runs.sweep import register_outcome
+    from sim.runs.outcomes import register_outcome
 
     register_outcome(R_2000, "median R in 2000 (tests)")(_r_2000)
     yield
@@ -181,7 +177,9 @@ def test_rerun_skips_done_points_and_refuses_a_different_sweep(short, tmp_path):
 
 SCRIPT = textwrap.dedent("""
     import os, sys, time
-    from sim.runs.sweep import Outcome, design, median_at, parse_space, run_sweep
+    from sim.runs.designs import design, parse_space
+    from sim.runs.outcomes import Outcome, median_at
+    from sim.runs.sweep import run_sweep
 
     def slow_r(records):
         time.sleep(float(os.environ.get("SWEEP_TEST_DELAY", "0")))

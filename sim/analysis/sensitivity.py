@@ -1,7 +1,7 @@
 """Global sensitivity analysis (SALib): which parameters drive an outcome.
 
 Two methods over a chosen set of parameters (qualified names with ranges, see
-:func:`sim.runs.sweep.parse_space`) for one outcome (see :data:`sim.runs.sweep.OUTCOMES`):
+:func:`sim.runs.designs.parse_space`) for one outcome (see :data:`sim.runs.outcomes.OUTCOMES`):
 
 * **Sobol** (Saltelli's scheme with a scrambled Sobol' sequence): first-order ``S1`` and
   total-order ``ST`` variance shares with bootstrap confidence intervals. Cost:
@@ -27,7 +27,9 @@ import numpy as np
 import pandas as pd
 
 from sim.core.errors import ParameterError
-from sim.runs.sweep import Dimension, Outcome, Progress, get_outcomes, parse_space, run_points
+from sim.runs.designs import Dimension, parse_space
+from sim.runs.outcomes import Outcome, get_outcomes
+from sim.runs.sweep import Progress, run_points
 
 #: ``evaluate(points) -> y``: a design (columns = parameter names) to one number per row.
 Evaluate = Callable[[pd.DataFrame], np.ndarray]
@@ -184,7 +186,7 @@ def model_evaluator(
     Args:
         scenario: name, path or ``Scenario``.
         paradigm: the paradigm to run.
-        outcome: an outcome name (see ``sim.runs.sweep.OUTCOMES``) or :class:`Outcome`.
+        outcome: an outcome name (see ``sim.runs.outcomes.OUTCOMES``) or :class:`Outcome`.
         fill_nan: value for points where the outcome is undefined (None: an error).
         progress: ``progress(done, total)``.
         **run_kwargs: for :func:`sim.runs.sweep.run_points` (``replicas``, ``seed``, ``mode``,
@@ -229,8 +231,8 @@ def vector_evaluator(
     """
     from sim.model.model import NatoRussiaModel
     from sim.model.params import merge_params
+    from sim.runs.designs import check_points
     from sim.runs.experiments import resolve, split_params
-    from sim.runs.sweep import check_points
 
     scenario, data, inputs = resolve(scenario, data)
     base = split_params(paradigm, merge_params(params))

@@ -174,6 +174,7 @@ def sweep(
     """Run a parameter sweep (each point an ensemble): resumable, parallel, Parquet out."""
     from rich.console import Console
 
+    from sim.runs import designs, outcomes, store
     from sim.runs import sweep as sw
 
     check_run_options(mode, replicas, seed)
@@ -183,13 +184,13 @@ def sweep(
     check_design_size(design, points, len(vary))
     loaded = load_scenario_arg(scenario)
     base = resolve_param_options(params_file, sets)
-    table = sw.design(design, sw.parse_space(vary), points, seed=design_seed)
+    table = designs.design(design, designs.parse_space(vary), points, seed=design_seed)
     out = out if out is not None else default_out_dir(loaded.name) / f"sweep-{paradigm}"
     bar, hook = _point_progress(f"{paradigm} sweep")
     try:
         with bar:
             result = sw.run_sweep(
-                table, out, loaded, paradigm, outcomes=outcome or sw.DEFAULT_OUTCOMES,
+                table, out, loaded, paradigm, outcomes=outcome or outcomes.DEFAULT_OUTCOMES,
                 mode=mode, replicas=replicas, seed=seed, params=base, workers=workers,
                 scheduler=scheduler, cluster=cluster, chunk_size=chunk_size, progress=hook,
             )  # fmt: skip
@@ -199,10 +200,10 @@ def sweep(
         raise ParameterError("--scheduler", str(scheduler or cluster),
                              f"cannot use the dask cluster: {err}") from None
     except KeyboardInterrupt:
-        done, total = sw.sweep_status(out)
+        done, total = store.sweep_status(out)
         fail(f"interrupted: {done} of {total} points saved in {out}; rerun the same command "
               "to continue", code=130)
-    Console().print(f"{len(result)} points; results in {out / sw.RESULTS}",
+    Console().print(f"{len(result)} points; results in {out / store.RESULTS}",
                     highlight=False, markup=False)
 
 
