@@ -35,10 +35,8 @@ def institutions(s, menu, h_r, h_n, beta, h_bar, u_suspend, u_upgrade):
     Returns:
         (new S, suspended flag), both ``(K,)`` integer arrays.
     """
-    p_russia = expit(beta * (h_r - h_bar))
-    p_nato = expit(beta * (h_n - h_bar))
+    p_russia, p_nato, p_up = institution_probabilities(h_r, h_n, beta, h_bar)
     suspend = (s > 0) & ((u_suspend[:, 0] < p_russia) | (u_suspend[:, 1] < p_nato))
-    p_up = expit(beta * (h_bar - h_r)) * expit(beta * (h_bar - h_n))
     upgrade = ~suspend & (s < menu) & (u_upgrade < p_up)
     new = np.where(suspend, 0, np.where(upgrade, menu, s))
     return new.astype(np.int8), suspend.astype(np.int8)
@@ -54,10 +52,8 @@ def coercion(propensity, loss, member, active, mu, beta, c_f, article5, u):
     Returns:
         (new propensity ``(K, P)``, F ``(K, P)`` int8).
     """
-    z = mu * propensity + (1.0 - mu) * loss
-    effective = z - article5 * member
-    cuts = np.multiply.outer(np.asarray(c_f), CUTS)  # (3,), or (K, 1, 3) per replica
-    p_at_least = expit(np.asarray(beta)[..., None] * (effective[..., None] - cuts))
+    z = coercion_propensity(propensity, loss, mu)
+    p_at_least = coercion_at_least(z, member, beta, c_f, article5)
     level = (u[..., None] < p_at_least).sum(axis=-1) * active
     return z, level.astype(np.int8)
 
@@ -81,7 +77,65 @@ def enlargement(status, a, value, menu, beta, c_e, threshold, u, active):
     Returns:
         (joined PfP, invited): boolean ``(K, P)`` arrays.
     """
-    join = active & (status == 0) & (menu >= 2) & (u[..., 0] < expit(beta * a))
-    applicant = active & (a > threshold) & (status < 2)
-    invite = applicant & (u[..., 1] < expit(beta * (value - c_e)))
+    join = active & (status == 0) & (menu >= 2) & (u[..., 0] < join_probability(a, beta))
+    applicant = active & (status < 2)
+    invite = applicant & (u[..., 1] < invite_probability(a, value, beta, c_e, threshold))
     return join, invite
+
+
+# --------------------------------------------------------------------- decision probabilities
+# The sampling rules above draw from these; teacher mode (sim/model/teacher.py) scores the
+# observed outcome with the same functions, so there is one copy of every rule.
+
+
+def institution_probabilities(h_r, h_n, beta, h_bar):
+    """``(P(Russia suspends), P(NATO suspends), P(both upgrade))`` of :func:`institutions`."""
+    p_russia = expit(beta * (h_r - h_bar))
+    p_nato = expit(beta * (h_n - h_bar))
+    p_up = expit(beta * (h_bar - h_r)) * expit(beta * (h_bar - h_n))
+    return p_russia, p_nato, p_up
+
+
+def status_distribution(s, menu, h_r, h_n, beta, h_bar) -> np.ndarray:
+    """``(K, 3)`` probabilities of stay, suspend, upgrade under :func:`institutions`.
+
+    A suspension needs an active relationship (S > 0) and happens if either side suspends;
+    an upgrade needs a rung above S on the menu and no suspension.
+    """
+    p_russia, p_nato, p_up = institution_probabilities(h_r, h_n, beta, h_bar)
+    s = np.asarray(s)
+    p_suspend = np.where(s > 0, 1.0 - (1.0 - p_russia) * (1.0 - p_nato), 0.0)
+    p_upgrade = np.where(s < menu, (1.0 - p_suspend) * p_up, 0.0)
+    return np.stack([1.0 - p_suspend - p_upgrade, p_suspend, p_upgrade], axis=-1)
+
+
+def coercion_propensity(propensity, loss, mu):
+    """Russia's coercion propensity z(t) = mu z(t-1) + (1 - mu) L_R."""
+    return mu * propensity + (1.0 - mu) * loss
+
+
+def coercion_at_least(z, member, beta, c_f, article5) -> np.ndarray:
+    """``(K, P, 3)``: P(F >= k) = logistic(beta (z - article5 * member - k c_F)), k = 1..3."""
+    effective = z - article5 * member
+    cuts = np.multiply.outer(np.asarray(c_f), CUTS)  # (3,), or (K, 1, 3) per replica
+    return expit(np.asarray(beta)[..., None] * (effective[..., None] - cuts))
+
+
+def coercion_distribution(p_at_least: np.ndarray) -> np.ndarray:
+    """``(..., 4)`` probabilities of F = 0..3 from the ``(..., 3)`` P(F >= k)."""
+    upper = np.concatenate([np.ones_like(p_at_least[..., :1]), p_at_least], axis=-1)
+    lower = np.concatenate([p_at_least, np.zeros_like(p_at_least[..., :1])], axis=-1)
+    return upper - lower
+
+
+def join_probability(a, beta):
+    """P(a partner with no status joins PfP | PfP on the menu) = logistic(beta a)."""
+    return expit(beta * a)
+
+
+def invite_probability(a, value, beta, c_e, threshold):
+    """P(NATO invites a partner) = [a > threshold] logistic(beta (V_N - c_E)).
+
+    Only partners whose alignment exceeds the application threshold apply.
+    """
+    return (a > threshold) * expit(beta * (value - c_e))

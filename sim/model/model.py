@@ -23,12 +23,12 @@ from mesa.time.events import EventGenerator, Priority, Schedule
 
 from sim.core.errors import ParameterError
 from sim.data.inputs import Inputs, build_inputs
-from sim.model import chassis
+from sim.model import chassis, teacher
 from sim.model.paradigms import PARADIGMS, Appraisal, Paradigm, View
 from sim.model.parameter import CONSTANTS, PROSPECT_BY_STATUS, chassis_params
 from sim.model.records import PARTNER_COLUMNS, SERIES_COLUMNS, Records
 
-MODES = ("replay", "free")
+MODES = ("replay", "free", "teacher")
 # Partner milestones forced in replay mode and left to the model in free mode.
 ENDOGENOUS_IN_FREE = {
     "pfp_join", "map", "invitation", "membership_pledge", "application", "accession",
@@ -129,14 +129,24 @@ class NatoRussiaModel(mesa.Model):
         paradigm: ``realist``, ``liberal`` or ``constructivist``, or a ready
             :class:`~sim.model.paradigms.Paradigm` instance (e.g. the encompassing mixture of
             ``sim.model.paradigms.mixture``), which then carries its own parameter values.
-        mode: ``replay`` (NATO and partner milestones forced at their dates) or ``free``
-            (enlargement decisions endogenous from the start year).
+        mode: ``replay`` (NATO and partner milestones forced at their dates), ``free``
+            (enlargement decisions endogenous from the start year) or ``teacher`` (the
+            observed ``history`` imposed year by year and every decision scored: see
+            :mod:`sim.model.teacher`).
         replicas: K, the number of replicas advanced together.
         rng: seed or numpy Generator (Mesa's ``rng``).
         beta, mu, psi, h_bar, c_E, c_F: chassis parameters (None = default).
         inputs: prebuilt :class:`Inputs` (skips loading; for speed in experiments).
         common_draws: every replica gets the same random numbers (for vectorised designs
             where each replica is a different parameter point: common random numbers).
+        history: the :class:`~sim.data.history.History` teacher mode imposes (required there).
+        generate: teacher mode draws the outcomes instead and records them in a blank copy of
+            ``history`` (``model.teacher.history``); one replica.
+        draw_rows: number of distinct rows of random numbers; replica k uses row
+            ``k % draw_rows`` (None = one per replica). G parameter points x N particles in
+            group-major order with ``draw_rows=N`` share their draws across points.
+        latent_noise: False switches off the shocks to R and alignment (the draws are still
+            taken, so the stream is unchanged).
         **paradigm_params: the paradigm's own three parameters, e.g. ``kappa=1.5``.
 
     Any parameter may also be a sequence of K values, one per replica: one model then runs
@@ -158,6 +168,10 @@ class NatoRussiaModel(mesa.Model):
         c_F: float | None = None,
         inputs: Inputs | None = None,
         common_draws: bool = False,
+        history=None,
+        generate: bool = False,
+        draw_rows: int | None = None,
+        latent_noise: bool = True,
         **paradigm_params: float,
     ) -> None:
         super().__init__(rng=rng)
@@ -171,6 +185,9 @@ class NatoRussiaModel(mesa.Model):
         self.mode = mode
         self.K = int(replicas)
         self.common_draws = bool(common_draws)
+        self.draw_rows = 1 if self.common_draws else int(draw_rows or self.K)
+        self.latent_noise = bool(latent_noise)
+        self.teacher = self._make_teacher(history, generate)
         _check_lengths(self.K, {**self.p, **self.paradigm.values})
         # partner-level rules need per-replica parameters as (K, 1) columns
         self.pc = {k: v[:, None] if np.ndim(v) else v for k, v in self.p.items()}
@@ -184,6 +201,15 @@ class NatoRussiaModel(mesa.Model):
         )
 
     # ----------------------------------------------------------------- set-up
+    def _make_teacher(self, history, generate: bool) -> teacher.Teacher | None:
+        if self.mode != "teacher":
+            return None
+        if history is None:
+            raise ParameterError("--mode", "teacher", "teacher mode needs the observed history")
+        if generate and self.K != 1:
+            raise ParameterError("--replicas", str(self.K), "generation runs one replica")
+        return teacher.Teacher(history, generate=generate)
+
     def _init_clock(self) -> None:
         """Re-anchor Mesa's clock on the calendar: time = start year, steps at y + 1."""
         self.start = int(self.inputs.years[0])
@@ -229,6 +255,8 @@ class NatoRussiaModel(mesa.Model):
         self.event_log: list[tuple[float, str]] = []
         for m in self.inputs.milestones:
             if self.mode == "free" and m.type in ENDOGENOUS_IN_FREE:
+                continue
+            if self.mode == "teacher" and m.type in teacher.IMPOSED_IN_TEACHER:
                 continue
             if not (self.start <= m.time < self.end + 1):
                 continue
@@ -366,12 +394,17 @@ class NatoRussiaModel(mesa.Model):
     def _draws(self) -> tuple[np.ndarray, np.ndarray]:
         """This year's random numbers, always the same shapes (common random numbers)."""
         P = len(self.inputs.partners)
-        rows = 1 if self.common_draws else self.K
+        rows = self.draw_rows
         normals = self.rng.standard_normal((rows, 1 + P))
         uniforms = self.rng.random((rows, 3 + 3 * P))
+        if not self.latent_noise:
+            normals = np.zeros_like(normals)
         if self.common_draws:
             normals = np.broadcast_to(normals, (self.K, 1 + P))
             uniforms = np.broadcast_to(uniforms, (self.K, 3 + 3 * P))
+        elif rows != self.K:
+            row = np.arange(self.K) % rows
+            normals, uniforms = normals[row], uniforms[row]
         return normals, uniforms
 
     def _decay_pulses(self) -> None:
@@ -391,12 +424,25 @@ class NatoRussiaModel(mesa.Model):
         view = self._view(self.year)
         app = self._appraise(view)
         normals, uniforms = self._draws()
-        P, p = len(self.inputs.partners), self.p
-        active = view.active
+        p, active = self.p, view.active
         self.R = chassis.relation(self.R, app.H_R, app.H_N, p["mu"],
                                   CONSTANTS["sigma_R"] * normals[:, 0])
         self.russia.arm(app.H_R)
         self.nato.arm(app.H_N)
+        if self.mode == "teacher":
+            self.teacher.step(self, app, normals, uniforms)
+        else:
+            self._simulate_decisions(app, normals, uniforms, active)
+        self.memory = np.array(app.memory, dtype=float)
+        self._record(app)
+        self.datacollector.collect(self)
+        self.year += 1
+        self.running = self.year <= self.end
+
+    def _simulate_decisions(self, app: Appraisal, normals: np.ndarray, uniforms: np.ndarray,
+                            active: np.ndarray) -> None:
+        """This year's institutional, coercion and (free mode) partner decisions, drawn."""
+        P, p = len(self.inputs.partners), self.p
         self.S, self.suspended = chassis.institutions(
             self.S, self.menu, app.H_R, app.H_N, p["beta"], p["h_bar"],
             uniforms[:, 0:2], uniforms[:, 2])
@@ -405,11 +451,6 @@ class NatoRussiaModel(mesa.Model):
                                            CONSTANTS["sigma_a"] * normals[:, 1:], active)
         if self.mode == "free":
             self._free_decisions(app, uniforms[:, 3 + P:].reshape(self.K, P, 2), active)
-        self.memory = np.array(app.memory, dtype=float)
-        self._record(app)
-        self.datacollector.collect(self)
-        self.year += 1
-        self.running = self.year <= self.end
 
     def _free_decisions(self, app: Appraisal, u: np.ndarray, active: np.ndarray) -> None:
         join, invite = chassis.enlargement(
@@ -420,9 +461,14 @@ class NatoRussiaModel(mesa.Model):
         self.invited_at[invite] = self.year
         accede = (self.status == 2) & (self.year - self.invited_at >= CONSTANTS["accession_lag"])
         self.status[accede] = 3
+        self.add_enlargement_pulse(invite, accede)
+
+    def add_enlargement_pulse(self, invite: np.ndarray, accede: np.ndarray) -> None:
+        """Invitations (0.5) and accessions (1) of a year, ``(K, P)`` flags, scaled by the
+        proximity of the nearest partner, enter next year's enlargement pulse."""
         w = self.inputs.w
-        self.pending_enlargement += np.maximum(0.5 * (invite * w).max(axis=1),
-                                               (accede * w).max(axis=1))
+        self.pending_enlargement = self.pending_enlargement + np.maximum(
+            0.5 * (invite * w).max(axis=1), (accede * w).max(axis=1))
 
     def _record(self, app: Appraisal) -> None:
         t = self.year - self.start

@@ -42,19 +42,16 @@ from sim.data.history import (
 )
 from sim.data.inputs import Inputs
 from sim.data.observed import Observed
+from sim.runs.filter import DYAD, FLOOR, POINTWISE_COLUMNS, PROB_COLUMNS
 
-DYAD = "NATO-RUS"
-FLOOR = 1e-6  # probability floor of an outcome the rules make (near) impossible
-MAX_CATEGORIES = 5
-PROB_COLUMNS = tuple(f"p_{k}" for k in range(MAX_CATEGORIES))
+__all__ = ["DECISION_COLUMNS", "DYAD", "FLOOR", "KEY_COLUMNS", "POINTWISE_COLUMNS",
+           "PROB_COLUMNS", "history_decisions", "observed_decisions"]
 KEY_COLUMNS = ("year", "kind", "actor")
 DECISION_COLUMNS = (
     "year", "kind", "actor", "outcome", "n_categories", "prev_state", "year_index", "menu",
     "member", "w", "dem", "trade_rus", "trade_west", "dem_russia", "trade_russia_west",
     "years_since_invitation",
 )
-POINTWISE_COLUMNS = ("forecaster", "year", "kind", "actor", "outcome", "logp",
-                     *PROB_COLUMNS, "floored")
 
 
 def observed_decisions(inputs: Inputs, observed: Observed) -> pd.DataFrame:
