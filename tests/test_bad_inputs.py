@@ -67,11 +67,38 @@ def _blocker_file(tmp: Path) -> Path:
     return path
 
 
+def _fifo(tmp: Path, name: str) -> Path:
+    """A named pipe nobody writes to: reading it naively never returns."""
+    path = tmp / name
+    os.mkfifo(path)
+    return path
+
+
+def _dev_zero_link(tmp: Path, name: str) -> Path:
+    """A link to ``/dev/zero``: reading it naively fills the memory."""
+    path = tmp / name
+    path.symlink_to("/dev/zero")
+    return path
+
+
+def _deep_json(tmp: Path) -> Path:
+    path = tmp / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    return path
+
+
 MAKERS: dict[str, Callable[[Path], Path]] = {
     "big_scenario": _big_scenario,
     "big_data": _big_data,
     "symlink_escape": _symlink_escape,
     "blocker_file": _blocker_file,
+    "fifo_scenario": lambda tmp: _fifo(tmp, "pipe.yaml"),
+    "fifo_params": lambda tmp: _fifo(tmp, "pipe.toml"),
+    "fifo_manifest": lambda tmp: _fifo(tmp, "manifest.json"),
+    "zero_scenario": lambda tmp: _dev_zero_link(tmp, "zero.yaml"),
+    "zero_params": lambda tmp: _dev_zero_link(tmp, "zero.yaml"),
+    "zero_manifest": lambda tmp: _dev_zero_link(tmp, "manifest.json"),
+    "deep_json": _deep_json,
 }
 
 

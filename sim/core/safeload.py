@@ -15,7 +15,10 @@ dates, never arbitrary Python objects.
 
 from __future__ import annotations
 
+import math
+import os
 import reprlib
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,13 @@ from sim.core.errors import InputError
 MAX_SCENARIO_BYTES = 5 * 1024 * 1024
 #: Each data file: the largest shipped one is under 100 kB.
 MAX_DATA_BYTES = 20 * 1024 * 1024
+
+#: User values (names, paths) are quoted in messages cut to this many characters.
+MAX_QUOTED = 200
+#: Deepest nesting of lists/mappings accepted in any user file (the shipped files use 4).
+MAX_DEPTH = 32
+#: Longest integer accepted in any user file, in digits (seeds are below 2**32: 10 digits).
+MAX_INT_DIGITS = 20
 
 _SHORT = reprlib.Repr()
 _SHORT.maxstring = 60
@@ -47,7 +57,13 @@ def _size_text(size: int) -> str:
 def read_bytes_file(
     path: Path, *, limit: int, error: type[InputError] = InputError, what: str = "file"
 ) -> bytes:
-    """Read a user file's bytes after checking that it exists, is a file and is small enough.
+    """Read a user file's bytes after checking that it is a regular file and small enough.
+
+    The file is opened without blocking (a FIFO with no writer cannot hang the reader) and
+    checked with ``fstat`` on the opened descriptor, so FIFOs, sockets and devices (a link
+    to ``/dev/zero``) are refused before a byte is read. At most ``limit + 1`` bytes are
+    ever read, so a file that grows while it is read, or whose size ``stat`` does not tell
+    (``/proc``), is still refused at the limit.
 
     Args:
         path: the file.
@@ -56,25 +72,75 @@ def read_bytes_file(
         what: what the file is, for the message (``"scenario file"``).
 
     Raises:
-        InputError: (as ``error``) a missing path, a directory, a file over ``limit``, or
-            an unreadable file.
+        InputError: (as ``error``) a missing path, a directory, a special file, a file over
+            ``limit``, or an unreadable file.
     """
+    source = short_path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        if path.is_dir():
-            raise error(str(path), "", f"expected a {what}, got a directory")
-        size = path.stat().st_size
+        fd = os.open(path, flags)
     except FileNotFoundError:
-        raise error(str(path), "", f"no such {what}") from None
+        raise error(source, "", f"no such {what}") from None
+    except IsADirectoryError:
+        raise error(source, "", f"expected a {what}, got a directory") from None
     except OSError as exc:
-        raise error(str(path), "", f"cannot read the {what} ({exc.strerror})") from None
-    if size > limit:
-        raise error(
-            str(path), "", f"{what} is {_size_text(size)}; the limit is {_size_text(limit)}"
-        )
+        raise error(source, "", f"cannot read the {what} ({exc.strerror})") from None
     try:
-        return path.read_bytes()
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise error(source, "", f"expected a {what}, got a directory")
+        if not stat.S_ISREG(info.st_mode):
+            kind = _special_kind(info.st_mode)
+            raise error(source, "", f"expected a regular {what}, got {kind}")
+        if info.st_size > limit:
+            raise error(
+                source,
+                "",
+                f"{what} is {_size_text(info.st_size)}; the limit is {_size_text(limit)}",
+            )
+        data = _read_at_most(fd, limit + 1)
     except OSError as exc:
-        raise error(str(path), "", f"cannot read the {what} ({exc.strerror})") from None
+        raise error(source, "", f"cannot read the {what} ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise error(source, "", f"{what} is over the limit of {_size_text(limit)}")
+    return data
+
+
+def _read_at_most(fd: int, count: int) -> bytes:
+    chunks: list[bytes] = []
+    left = count
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def short_path(path: str | os.PathLike[str], limit: int = MAX_QUOTED) -> str:
+    """A path (or any user value) cut to ``limit`` characters for a one-line message."""
+    return shorten(str(path), limit)
+
+
+def shorten(text: str, limit: int = MAX_QUOTED) -> str:
+    """``text`` cut in the middle to at most ``limit`` characters (``abc…xyz``)."""
+    if len(text) <= limit:
+        return text
+    keep = max(limit - 1, 2) // 2
+    return f"{text[:keep]}…{text[-keep:]}"
 
 
 def decode_text(
@@ -104,8 +170,22 @@ def read_text_file(
 
 
 class SafeDateLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` whose impossible dates (``1994-31-02``) are YAML errors with a
-    line, instead of a bare ``ValueError`` from inside PyYAML's date constructor."""
+    """``yaml.SafeLoader`` whose impossible dates (``1994-31-02``), over-long integers and
+    over-deep nesting are YAML errors with a line, instead of a bare ``ValueError`` or a
+    ``RecursionError`` from inside PyYAML."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 (PyYAML's API)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                problem = f"nested more than {MAX_DEPTH} levels deep"
+                raise yaml.composer.ComposerError(None, None, problem, mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
@@ -114,6 +194,17 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     except ValueError as exc:
         problem = f"'{node.value}' is not a calendar date ({exc})"
         raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """An integer, refused (with its line) when longer than :data:`MAX_INT_DIGITS` digits:
+    Python refuses 4,300 digits with a bare ``ValueError`` and turning 400 digits into a
+    float overflows."""
+    digits = sum(ch.isdigit() for ch in str(node.value))
+    if digits > MAX_INT_DIGITS:
+        problem = f"an integer of {digits} digits; at most {MAX_INT_DIGITS} are accepted"
+        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
@@ -131,6 +222,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
 
 SafeDateLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 SafeDateLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+SafeDateLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def safe_load_yaml(text: str) -> Any:
@@ -144,3 +236,112 @@ def safe_load_yaml(text: str) -> Any:
         return loader.get_single_data()
     finally:
         loader.dispose()
+
+
+# --------------------------------------------------------------------------- JSON, TOML, checks
+
+
+def check_structure(data: Any, source: str, *, error: type[InputError] = InputError) -> Any:
+    """Refuse nesting deeper than :data:`MAX_DEPTH` and integers longer than
+    :data:`MAX_INT_DIGITS` digits anywhere in parsed user data; return ``data``.
+
+    Shared sub-trees (YAML aliases) are visited once, so an alias bomb costs nothing here.
+
+    Raises:
+        InputError: (as ``error``) naming the key path of the offending value.
+    """
+    seen: set[int] = set()
+    stack: list[tuple[Any, int, str]] = [(data, 0, "")]
+    while stack:
+        value, depth, where = stack.pop()
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            if value.bit_length() > MAX_INT_DIGITS * 3.33:
+                digits = "many" if value.bit_length() > 14000 else str(len(str(abs(value))))
+                problem = f"an integer of {digits} digits; at most {MAX_INT_DIGITS} are accepted"
+                raise error(source, where, problem)
+            continue
+        if not isinstance(value, dict | list | tuple) or id(value) in seen:
+            continue
+        seen.add(id(value))
+        if depth >= MAX_DEPTH:
+            raise error(source, where, f"nested more than {MAX_DEPTH} levels deep")
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            inner = (
+                f"{where}[{key}]"
+                if isinstance(key, int)
+                else (f"{where}.{shorten(str(key), 60)}" if where else shorten(str(key), 60))
+            )
+            stack.append((item, depth + 1, inner))
+    return data
+
+
+def _json_int(text: str) -> int:
+    digits = sum(ch.isdigit() for ch in text)
+    if digits > MAX_INT_DIGITS:
+        raise _NumberTooLong(
+            f"an integer of {digits} digits; at most {MAX_INT_DIGITS} are accepted"
+        )
+    return int(text)
+
+
+class _NumberTooLong(ValueError):
+    pass
+
+
+def parse_json(text: str, source: str, *, error: type[InputError] = InputError) -> Any:
+    """``json.loads`` of a user file with one-line errors, then :func:`check_structure`.
+
+    ``NaN`` and ``Infinity`` (not JSON) are refused.
+
+    Raises:
+        InputError: (as ``error``) invalid JSON (with its line), nesting too deep, an
+            over-long integer, or a non-standard constant.
+    """
+    import json
+
+    def _no_constant(name: str) -> Any:
+        raise _NumberTooLong(f"{name} is not a JSON number")
+
+    try:
+        data = json.loads(text, parse_int=_json_int, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise error(source, f"line {exc.lineno}", f"not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise error(source, "", f"nested more than {MAX_DEPTH} levels deep") from None
+    except _NumberTooLong as exc:
+        raise error(source, "", str(exc)) from None
+    return check_structure(data, source, error=error)
+
+
+def parse_toml(text: str, source: str, *, error: type[InputError] = InputError) -> Any:
+    """``tomllib.loads`` of a user file with one-line errors, then :func:`check_structure`.
+
+    Raises:
+        InputError: (as ``error``) a syntax error (with its line), nesting too deep or an
+            over-long integer.
+    """
+    import re
+    import tomllib
+
+    try:
+        data = tomllib.loads(text, parse_float=_toml_float)
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        detail = str(exc).split(" (at ")[0]
+        where = f"line {line[1]}" if line else ""
+        raise error(source, where, f"TOML syntax error: {detail}") from None
+    except RecursionError:
+        raise error(source, "", f"nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as exc:  # an integer over Python's 4,300-digit limit
+        raise error(source, "", f"a number too long to read ({shorten(str(exc), 80)})") from None
+    return check_structure(data, source, error=error)
+
+
+def _toml_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value) and "inf" not in text:
+        raise ValueError(f"{shorten(text, 30)} overflows a float")
+    return value

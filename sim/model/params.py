@@ -18,7 +18,6 @@ import difflib
 import json
 import math
 import numbers
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,14 @@ from typing import Any
 import yaml
 
 from sim.core.errors import ParameterError
-from sim.core.safeload import MAX_SCENARIO_BYTES, read_text_file, safe_load_yaml
+from sim.core.safeload import (
+    MAX_SCENARIO_BYTES,
+    check_structure,
+    parse_toml,
+    read_text_file,
+    safe_load_yaml,
+    short_repr,
+)
 from sim.model.paradigms import PARADIGMS
 from sim.model.parameter import CHASSIS, Param
 
@@ -152,6 +158,11 @@ def check_value(qualified: str, value: object, source: str = "parameters") -> fl
     spec = registry().get(qualified)
     if spec is None:
         raise ParameterError(source, qualified, _unknown_message(qualified, registry()))
+    if isinstance(value, bool | Mapping | list) or type(value).__name__ == "bool_":
+        # strict: `kappa = true` is not 1.0; strings come from --set and are parsed below
+        raise ParameterError(source, qualified, f"expected a number, got {short_repr(value)}")
+    if isinstance(value, int) and value.bit_length() > 64:
+        raise ParameterError(source, qualified, "expected a number, got an over-long integer")
     return spec.param.check(qualified, value, source)
 
 
@@ -289,14 +300,20 @@ def _read_table(path: str | Path) -> dict[str, Any]:
         raise ParameterError(str(path), "", message)
     text = read_text_file(
         path, limit=MAX_SCENARIO_BYTES, error=ParameterError, what="parameter file"
-    )  # size limit, binary and UTF-8 checks
+    )  # regular files only, size limit, binary and UTF-8 checks
+    if kind == "toml":  # syntax, nesting depth and number size, one line each
+        return _as_table(path, parse_toml(text, str(path), error=ParameterError))
     try:
-        table = tomllib.loads(text) if kind == "toml" else safe_load_yaml(text)
-    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        table = safe_load_yaml(text)
+    except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
         detail = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ParameterError(str(path), where, f"{kind.upper()} syntax error: {detail}") from None
+    return _as_table(path, check_structure(table, str(path), error=ParameterError))
+
+
+def _as_table(path: Path, table: Any) -> dict[str, Any]:
     if table is None:
         return {}
     if not isinstance(table, dict):

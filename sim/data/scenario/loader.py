@@ -10,7 +10,12 @@ import yaml
 from pydantic import ValidationError
 
 from sim.core.errors import ScenarioError
-from sim.core.safeload import MAX_SCENARIO_BYTES, read_text_file, safe_load_yaml
+from sim.core.safeload import (
+    MAX_SCENARIO_BYTES,
+    check_structure,
+    read_text_file,
+    safe_load_yaml,
+)
 from sim.data.scenario.messages import first_error
 from sim.data.scenario.milestone import Milestone
 from sim.data.scenario.schema import Period, Scenario, ScenarioFile
@@ -43,6 +48,8 @@ def _locate(path_or_name: str | Path) -> Path:
     path = Path(path_or_name)
     if path.is_file():
         return path.resolve()
+    if path.exists() and not path.is_dir():
+        return path.absolute()  # a FIFO or device: refused by the reader, under its own name
     shipped = scenario_dir()
     candidates = []
     if path.name == str(path_or_name):
@@ -70,7 +77,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         raise ScenarioError(str(path), where, f"YAML syntax error: {problem}") from None
     if not isinstance(data, dict):
         raise ScenarioError(str(path), "", "expected a YAML mapping with name, period, ...")
-    return data
+    return check_structure(data, str(path), error=ScenarioError)
 
 
 def _reader_line(exc: yaml.YAMLError, text: str) -> str:
@@ -89,6 +96,8 @@ def _validate_file(path: Path, data: dict[str, Any]) -> ScenarioFile:
 
 def _base_path(path: Path, extends: str) -> Path:
     """Where ``extends`` points: the file's folder first, then the shipped folder."""
+    if not extends.strip():
+        raise ScenarioError(str(path), "extends", "expected the name of a base scenario file")
     rel = Path(extends)
     if rel.is_absolute() or ".." in rel.parts:
         raise ScenarioError(

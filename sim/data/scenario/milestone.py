@@ -29,6 +29,8 @@ from sim.data.scenario.vocabulary import (
 class Milestone(Frozen):
     """One dated event: an input the model applies, an observation it is scored on, or context.
 
+    Numbers and flags are strict: ``rung: true`` or ``magnitude: yes`` is an error, not 1.
+
     See ``docs/scenarios.md`` for every type and what the model does with it.
     """
 
@@ -41,11 +43,11 @@ class Milestone(Frozen):
     label: str = Field(min_length=1, max_length=48)
     source: str = Field(min_length=1)
     verification: str = Field(default="confirmed", min_length=1)
-    chronology_id: int | None = Field(default=None, ge=1)
-    magnitude: float | None = Field(default=None, allow_inf_nan=False)
-    rung: int | None = Field(default=None, ge=1, le=4)
-    level: int | None = Field(default=None, ge=0, le=3)
-    mandate: bool | None = None
+    chronology_id: int | None = Field(default=None, ge=1, strict=True)
+    magnitude: float | None = Field(default=None, allow_inf_nan=False, strict=True)
+    rung: int | None = Field(default=None, ge=1, le=4, strict=True)
+    level: int | None = Field(default=None, ge=0, le=3, strict=True)
+    mandate: bool | None = Field(default=None, strict=True)
     note: str = ""
 
     @model_validator(mode="before")

@@ -30,8 +30,8 @@ from sim.data.scenario.vocabulary import (
 class Period(Frozen):
     """The simulated calendar years, both inclusive."""
 
-    start: int = Field(ge=PERIOD_MIN, le=PERIOD_MAX)
-    end: int = Field(ge=PERIOD_MIN, le=PERIOD_MAX)
+    start: int = Field(ge=PERIOD_MIN, le=PERIOD_MAX, strict=True)
+    end: int = Field(ge=PERIOD_MIN, le=PERIOD_MAX, strict=True)
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
