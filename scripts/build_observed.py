@@ -6,7 +6,7 @@ Run by hand, never by tests or at run time::
 
 It reads the compiled reference folder (``country_static.csv``, ``chronology.csv``,
 ``cameo_goldstein_weights.csv``) and writes the files below. O1 and O2 are not written here:
-``sim/observed.py`` derives them from ``milex.csv`` and ``countries.csv``.
+``sim/data/observed.py`` derives them from ``milex.csv`` and ``countries.csv``.
 
 - ``observed_status.csv``  O3 (coded here by the rule in OBSERVED.md, from the chronology);
 - ``event_coding.csv``     O4 event codes: the ``CODING`` table below codes every chronology row
@@ -308,6 +308,39 @@ COERCION: dict[tuple[str, int], tuple[int, str, str, str, str]] = {
                     "arb3367848", "confirmed", "Rospotrebnadzor banned imports of Moldovan "
                     "wines and spirits from 11 Sep 2013 (announced 10 Sep), citing quality; "
                     "a new ban (the 2006 ban had been lifted, per Delfi of 10 Sep 2013)"),
+    # Further bilateral measures found while applying the rule to every partner (issue 11).
+    ("EST", 2007): (1, "REUTERS2007EST", "https://www.reuters.com/article/"
+                    "us-russia-estonia-energy/russia-halts-estonia-fuel-transit-amid-statue-row-"
+                    "idUSL0264696120070502", "confirmed (intent disputed: Russian Railways cited "
+                    "maintenance)", "Russia halted rail deliveries of oil products to Estonia "
+                    "2 May 2007 during the Bronze Soldier dispute; cut by a third or more for "
+                    "about two weeks. Same judgement as LVA 2003: deliveries into the partner "
+                    "count although mostly re-exported"),
+    ("BLR", 2009): (1, "TIME2009BLR", "http://content.time.com/time/world/article/"
+                    "0,8599,1904749,00.html", "confirmed", "Rospotrebnadzor banned imports of "
+                    "Belarusian dairy products from 6 Jun 2009 ('milk war'), citing sanitary "
+                    "rules; lifted 17 Jun"),
+    ("LTU", 2013): (1, "RFERL2013LTU", "https://rferl.org/amp/"
+                    "russia-lithuania-trade-dairy-ban/25128943.html", "confirmed",
+                    "Rospotrebnadzor suspended all dairy imports from Lithuania from 7 Oct 2013 "
+                    "(quality pretext), weeks before the Vilnius Eastern Partnership summit"),
+    ("MDA", 2014): (1, "RFERL2014MDA", "http://rferl.org/content/"
+                    "moldova-russia-fruit-import-ban/25461654.html", "confirmed",
+                    "new bans after the EU association agreement: processed meat from 2 Jul and "
+                    "fresh fruit from 21 Jul 2014 (Rosselkhoznadzor)"),
+    ("POL", 2014): (1, "KYIVPOST2014POL", "https://www.kyivpost.com/article/content/russia/"
+                    "russia-banning-supplies-of-some-vegetables-fruit-from-poland-from-aug-1-"
+                    "358626.html", "confirmed", "Rosselkhoznadzor banned most fruit and "
+                    "vegetable imports from Poland from 1 Aug 2014, a bilateral ban before "
+                    "the general embargo of 7 Aug (which is not coded per partner)"),
+    ("EST", 2015): (1, "REUTERS2015FISH", "https://www.reuters.com/article/"
+                    "us-baltics-russia-fish/russia-bans-imports-of-fish-from-latvia-and-estonia-"
+                    "idUSKBN0OK23E20150604", "confirmed", "Russia banned imports of canned "
+                    "fish from Estonia and Latvia from 4 Jun 2015 (health pretext)"),
+    ("LVA", 2015): (1, "REUTERS2015FISH", "https://www.reuters.com/article/"
+                    "us-baltics-russia-fish/russia-bans-imports-of-fish-from-latvia-and-estonia-"
+                    "idUSKBN0OK23E20150604", "confirmed", "Russia banned imports of canned "
+                    "fish from Latvia and Estonia from 4 Jun 2015 (health pretext)"),
     ("BLR", 2004): (1, "RFERL2004BLR", "https://www.rferl.org/a/1051580.html", "confirmed",
                     "gas supplies cut 18 Feb 2004 in a price dispute"),
     ("POL", 2005): (1, "EURACTIV2007", "http://www.euractiv.com/energy/"
