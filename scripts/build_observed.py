@@ -217,7 +217,9 @@ ADDED: dict[int, tuple[str, str, str, str, str, str, str, str]] = {
           "'postponed' with no date)", "EUOBSERVER2013SUMMIT",
           "https://euobserver.com/eu-political/ar31a4f85e", "confirmed"),
     107: ("2016-10-03", "Putin decree suspends the US-Russia plutonium disposition agreement, "
-          "citing 'unfriendly actions' of the US", "160", "RUS->US", R_TREATY,
+          "citing 'unfriendly actions' of the US", "160", "RUS->US",
+          "treaty suspension coded 160 'Reduce relations', as the chronology's treaty "
+          "withdrawals and suspensions (24, 29, 52, 66)",
           "REUTERS2016PMDA", "http://www.reuters.com/article/"
           "us-russia-usa-nuclear-idUSKCN1230YN", "confirmed"),
     108: ("2016-12-29", "US expels 35 Russian diplomats and closes two Russian compounds over "
