@@ -110,7 +110,7 @@ def _fill(value: Any, tmp: Path, made: Path | None) -> Any:
         return [_fill(v, tmp, made) for v in value]
     if not isinstance(value, str):
         return value
-    return value.format(here=HERE, tmp=tmp, made=made)
+    return value.format(here=HERE, tmp=tmp, made=made, long="x" * 300)
 
 
 def _edit_data(folder: Path, edit: dict[str, Any], tmp: Path) -> None:

@@ -48,7 +48,9 @@ def _is_complete(directory: Path) -> bool:
 
 
 def _leftovers(parent: Path) -> list[str]:
-    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".natosim-"))
+    """Staging and retired folders (a lock file of a killed run is harmless: reused)."""
+    return sorted(p.name for p in parent.iterdir()
+                  if p.name.startswith(".natosim-") and not p.name.startswith(".natosim-lock-"))
 
 
 @pytest.fixture(scope="module")
@@ -228,3 +230,55 @@ def test_reproduce_refuses_changed_data(recorded, tmp_path: Path, monkeypatch) -
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
     assert "data: data files differ from the manifest: milex.csv (changed)" in result.stderr
+
+
+# --------------------------------------------------------------------------- one writer per folder
+
+
+def _lock_is_held(lock: Path) -> bool:
+    import fcntl
+
+    if not lock.exists():
+        return False
+    with lock.open("a+") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    return False
+
+
+@pytest.mark.skipif(os.name != "posix", reason="fcntl locks")
+def test_a_second_writer_into_the_same_out_is_refused_and_nothing_is_lost(tmp_path: Path) -> None:
+    scenario = write_short_scenario(tmp_path, name="short-repro")
+    out = tmp_path / "out"
+    first = subprocess.Popen([sys.executable, "-m", "sim", *_run_args(scenario, out)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lock = tmp_path / ".natosim-lock-out"
+    deadline = time.monotonic() + 60
+    while not _lock_is_held(lock) and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert first.poll() is None, "the first run ended before the second could start"
+    second = subprocess.run([sys.executable, "-m", "sim", *_run_args(scenario, out, "--seed", "3")],
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert first.wait(timeout=120) == 0, first.stderr.read()
+    assert second.returncode == 2, second.stderr
+    assert second.stderr.count("\n") == 1
+    assert "another natosim command is writing into this output directory" in second.stderr
+    assert _is_complete(out)
+    manifest = json.loads((out / folders.MANIFEST_NAME).read_text())
+    assert manifest["seed"] == 11  # the first run's results, complete and kept
+    assert _leftovers(tmp_path) == [] and not lock.exists()  # lock released and removed
+
+
+def test_the_lock_is_released_when_the_results_are_in_place(tmp_path: Path, fake_records) -> None:
+    out = tmp_path / "out"
+    writers.write_run(fake_records, out, force=False, scenario_name="fake",
+                      scenario_sha256="0" * 64, data_hashes={},
+                      command=["natosim", "run", "fake"])  # fmt: skip
+    assert not _lock_is_held(tmp_path / ".natosim-lock-out")
+    writers.write_run(fake_records, out, force=True, scenario_name="fake",
+                      scenario_sha256="0" * 64, data_hashes={},
+                      command=["natosim", "run", "fake"])  # fmt: skip
+    assert _is_complete(out)
