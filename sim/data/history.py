@@ -130,6 +130,17 @@ def build_history(inputs: Inputs, observed: Observed) -> History:
                    status0=np.asarray(inputs.status0, dtype=int))
 
 
+def empty_history(inputs: Inputs) -> History:
+    """A history on the inputs' years and partners with no outcome recorded (all zeros):
+    the template teacher-mode generation fills in."""
+    T, P = len(inputs.years), len(inputs.partners)
+    return History(years=np.asarray(inputs.years, dtype=int), partners=tuple(inputs.partners),
+                   S=np.zeros(T, dtype=int), F=np.zeros((T, P), dtype=int),
+                   status=np.zeros((T, P), dtype=int), invited=np.zeros((T, P), dtype=bool),
+                   invited_year=np.full(P, np.inf), menu=menu_by_year(inputs),
+                   active=inputs.active.copy(), status0=np.asarray(inputs.status0, dtype=int))
+
+
 def risk_sets(history: History, i: int) -> RiskSets:
     """The decisions open in row ``i``, from the history through the year before."""
     s_prev, _, status_prev, invited_prev = history.previous(i)

@@ -54,8 +54,7 @@ def coercion(propensity, loss, member, active, mu, beta, c_f, article5, u):
     """
     z = coercion_propensity(propensity, loss, mu)
     p_at_least = coercion_at_least(z, member, beta, c_f, article5)
-    level = (u[..., None] < p_at_least).sum(axis=-1) * active
-    return z, level.astype(np.int8)
+    return z, coercion_level(p_at_least, u, active)
 
 
 def alignment(a, pull, mu, shock, active):
@@ -119,6 +118,11 @@ def coercion_at_least(z, member, beta, c_f, article5) -> np.ndarray:
     effective = z - article5 * member
     cuts = np.multiply.outer(np.asarray(c_f), CUTS)  # (3,), or (K, 1, 3) per replica
     return expit(np.asarray(beta)[..., None] * (effective[..., None] - cuts))
+
+
+def coercion_level(p_at_least: np.ndarray, u: np.ndarray, active) -> np.ndarray:
+    """The level F drawn by one uniform per partner: the number of cut-points ``u`` is below."""
+    return ((u[..., None] < p_at_least).sum(axis=-1) * active).astype(np.int8)
 
 
 def coercion_distribution(p_at_least: np.ndarray) -> np.ndarray:

@@ -72,14 +72,11 @@ class Teacher:
         p, pc = model.p, model.pc
         status = chassis.status_distribution(model.S, int(h.menu[i]), app.H_R, app.H_N,
                                              p["beta"], p["h_bar"])
-        new_s, _ = chassis.institutions(model.S, int(h.menu[i]), app.H_R, app.H_N, p["beta"],
-                                        p["h_bar"], uniforms[:, 0:2], uniforms[:, 2])
-        model.russia.propensity, level = chassis.coercion(
-            model.russia.propensity, app.L_R, model.member, model.active_now, pc["mu"],
-            pc["beta"], pc["c_F"], CONSTANTS["article5_cost"], uniforms[:, 3:3 + P])
-        coercion = chassis.coercion_distribution(chassis.coercion_at_least(
-            model.russia.propensity, model.member, pc["beta"], pc["c_F"],
-            CONSTANTS["article5_cost"]))
+        model.russia.propensity = chassis.coercion_propensity(model.russia.propensity,
+                                                             app.L_R, pc["mu"])
+        at_least = chassis.coercion_at_least(model.russia.propensity, model.member,
+                                             pc["beta"], pc["c_F"], CONSTANTS["article5_cost"])
+        coercion = chassis.coercion_distribution(at_least)
         model.alignment = chassis.alignment(model.alignment, app.G, pc["mu"],
                                             CONSTANTS["sigma_a"] * normals[:, 1:],
                                             model.active_now)
@@ -90,6 +87,10 @@ class Teacher:
         accede = np.broadcast_to(lag.astype(float), (K, P))
         if self.generate:
             u = uniforms[:, 3 + P:].reshape(K, P, 2)
+            new_s, _ = chassis.institutions(model.S, int(h.menu[i]), app.H_R, app.H_N,
+                                            p["beta"], p["h_bar"], uniforms[:, 0:2],
+                                            uniforms[:, 2])
+            level = chassis.coercion_level(at_least, uniforms[:, 3:3 + P], model.active_now)
             self._write(i, sets, int(new_s[0]), level[0], u[0, :, 0] < join[0],
                         u[0, :, 1] < invite[0], lag)
         binary = {"pfp": join, "invitation": invite, "accession": accede}
