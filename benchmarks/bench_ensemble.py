@@ -14,7 +14,7 @@ import time
 
 import mesa
 
-from sim.model.model import NatoRussiaModel, _cached_inputs
+from sim.model.model import NatoRussiaModel
 from sim.model.paradigms import PARADIGMS
 from sim.runs.experiments import resolve, run_ensemble
 
@@ -36,8 +36,8 @@ def main() -> None:
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args()
 
-    scenario, data, inputs = resolve(args.scenario)
-    _cached_inputs(args.scenario)  # both paths start from loaded, validated inputs
+    scenario, data, inputs = resolve(args.scenario)  # cached: both paths start from loaded,
+    # validated inputs (batch_run's models find them in the content cache)
     n_years = len(inputs.years)
     seeds = list(range(args.replicas))
     rows = []

@@ -132,6 +132,22 @@ def test_mesa_batch_run_compatibility():
     assert same[0] != same[1]  # different seeds, different runs
 
 
+def test_datacollector_is_built_only_when_read_and_matches_the_records(world, monkeypatch):
+    *_, inputs = world
+
+    def collect_not_allowed(self, model):
+        raise AssertionError("DataCollector.collect ran during the simulation")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(mesa.DataCollector, "collect", collect_not_allowed)
+        model = NatoRussiaModel(paradigm=next(iter(PARADIGMS)), replicas=3, rng=4,
+                                inputs=inputs).run()
+    frame = model.datacollector.get_model_vars_dataframe()
+    means = model.records().series.groupby("year")[["R", "S", "russia_burden"]].mean()
+    assert frame["year"].tolist() == means.index.tolist()
+    assert np.allclose(frame[["R", "S", "russia_burden"]].to_numpy(), means.to_numpy())
+
+
 def test_paradigm_parameters_pass_through_the_constructor(world):
     *_, inputs = world
     model = NatoRussiaModel(paradigm="realist", kappa=2.5, mu=0.3, inputs=inputs)

@@ -14,15 +14,14 @@ same numbers in the same shapes whatever the paradigm or mode (common random num
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass
 
 import mesa
 import numpy as np
 from mesa.time.events import EventGenerator, Priority, Schedule
 
 from sim.core.errors import ParameterError
-from sim.data.inputs import Inputs, build_inputs
+from sim.data.inputs import Inputs
 from sim.model import chassis, teacher
 from sim.model.paradigms import PARADIGMS, Appraisal, Paradigm, View
 from sim.model.parameter import CONSTANTS, PROSPECT_BY_STATUS, chassis_params
@@ -35,14 +34,6 @@ ENDOGENOUS_IN_FREE = {
 }
 _SERIES = SERIES_COLUMNS[3:]
 _PARTNER = PARTNER_COLUMNS[4:]
-
-
-@lru_cache(maxsize=32)
-def _cached_inputs(scenario_key: str) -> Inputs:
-    from sim.data.datasets import load_data
-    from sim.data.scenario import load_scenario
-
-    return build_inputs(load_scenario(scenario_key), load_data())
 
 
 class Nato(mesa.Agent):
@@ -126,7 +117,7 @@ class NatoRussiaModel(mesa.Model):
 
     Args:
         scenario: a shipped scenario name, a YAML path, or a loaded ``Scenario``.
-        paradigm: ``realist``, ``liberal`` or ``constructivist``, or a ready
+        paradigm: a registered paradigm's name (None: the first in ``PARADIGMS``), or a ready
             :class:`~sim.model.paradigms.Paradigm` instance (e.g. the encompassing mixture of
             ``sim.model.paradigms.mixture``), which then carries its own parameter values.
         mode: ``replay`` (NATO and partner milestones forced at their dates), ``free``
@@ -156,7 +147,7 @@ class NatoRussiaModel(mesa.Model):
     def __init__(
         self,
         scenario="post-cold-war",
-        paradigm: str | Paradigm = "realist",
+        paradigm: str | Paradigm | None = None,
         mode: str = "replay",
         replicas: int = 1,
         rng=None,
@@ -195,10 +186,8 @@ class NatoRussiaModel(mesa.Model):
         self._init_clock()
         self._init_state()
         self._schedule_milestones()
-        self.datacollector = mesa.DataCollector(
-            model_reporters={"year": "year", "R": "mean_R", "S": "mean_S",
-                             "russia_burden": "mean_russia_burden"}
-        )
+        self._collect_times: list[float] = []  # Mesa's clock at each year's end
+        self._collector: tuple[int, mesa.DataCollector] | None = None
 
     # ----------------------------------------------------------------- set-up
     def _make_teacher(self, history, generate: bool) -> teacher.Teacher | None:
@@ -435,7 +424,7 @@ class NatoRussiaModel(mesa.Model):
             self._simulate_decisions(app, normals, uniforms, active)
         self.memory = np.array(app.memory, dtype=float)
         self._record(app)
-        self.datacollector.collect(self)
+        self._collect_times.append(self.time)
         self.year += 1
         self.running = self.year <= self.end
 
@@ -499,6 +488,25 @@ class NatoRussiaModel(mesa.Model):
     def mean_russia_burden(self) -> float:
         return float(self.russia.burden.mean())
 
+    @property
+    def datacollector(self) -> mesa.DataCollector:
+        """Mesa's ``DataCollector`` of the yearly replica means (``year``, ``R``, ``S``,
+        ``russia_burden``), for ``mesa.batch_run``.
+
+        Built on first use from the recorded arrays (the same values the model held at the
+        end of each year), so a run that never reads it does not pay for collecting.
+        """
+        done = len(self._collect_times)
+        if self._collector is None or self._collector[0] != done:
+            collector = mesa.DataCollector(model_reporters=dict(_REPORTERS))
+            columns = {name: _SERIES.index(name) for name in ("R", "S", "russia_burden")}
+            for t, time in enumerate(self._collect_times):
+                collector.collect(_YearMeans(
+                    time=time, year=int(self.inputs.years[t]),
+                    **{f"mean_{k}": float(self._series[t, j].mean()) for k, j in columns.items()}))
+            self._collector = (done, collector)
+        return self._collector[1]
+
     def run(self) -> NatoRussiaModel:
         """Run every remaining year of the scenario."""
         self.run_until(self.end + 1.0)
@@ -534,8 +542,26 @@ class NatoRussiaModel(mesa.Model):
         )
 
 
-def _make_paradigm(paradigm: str | Paradigm, values: dict[str, float]) -> Paradigm:
-    """A paradigm instance from a registered name and its values, or the instance given."""
+_REPORTERS = {"year": "year", "R": "mean_R", "S": "mean_S",
+              "russia_burden": "mean_russia_burden"}
+
+
+@dataclass(frozen=True)
+class _YearMeans:
+    """One recorded year as the DataCollector reads it (its model reporters' attributes)."""
+
+    time: float
+    year: int
+    mean_R: float
+    mean_S: float
+    mean_russia_burden: float
+
+
+def _make_paradigm(paradigm: str | Paradigm | None, values: dict[str, float]) -> Paradigm:
+    """A paradigm instance from a registered name (None: the first registered) and its
+    values, or the instance given."""
+    if paradigm is None:
+        paradigm = next(iter(PARADIGMS), "")
     if isinstance(paradigm, Paradigm):
         if values:
             raise ParameterError("--paradigm", paradigm.name,
@@ -555,8 +581,8 @@ def _check_lengths(replicas: int, values: dict) -> None:
 
 
 def _load_inputs(scenario) -> Inputs:
-    if isinstance(scenario, (str, Path)):
-        return _cached_inputs(str(scenario))
-    from sim.data.datasets import load_data
+    """The inputs of a scenario (name, path or object), cached by content (an edited
+    scenario or data file is read again in the same process)."""
+    from sim.data import cache
 
-    return build_inputs(scenario, load_data())
+    return cache.resolve(scenario)[2]

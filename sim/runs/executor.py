@@ -123,6 +123,7 @@ def iter_jobs(
 def _iter_local(fn, jobs, shared, workers: int) -> Iterator[tuple[int, Any]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     has_shared = shared is not _NOTHING
     pool = ProcessPoolExecutor(
@@ -134,6 +135,10 @@ def _iter_local(fn, jobs, shared, workers: int) -> Iterator[tuple[int, Any]]:
             futures = {pool.submit(_call, fn, job): i for i, job in enumerate(jobs)}
         for future in as_completed(futures):
             yield futures[future], future.result()
+    except BrokenProcessPool as exc:
+        raise BrokenProcessPool(
+            "a worker process died: killed, out of memory, or started from a script that "
+            "calls natosim's parallel runs outside `if __name__ == \"__main__\":`") from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

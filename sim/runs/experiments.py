@@ -14,18 +14,17 @@ import numpy as np
 import pandas as pd
 
 from sim.core.errors import ParameterError
-from sim.data.inputs import Inputs, build_inputs
+from sim.data.inputs import Inputs
 from sim.model.records import Records
 
 
 def resolve(scenario, data=None):
-    """Load a scenario (name, path or object) and the dataset, and build the inputs."""
-    from sim.data.datasets import load_data
-    from sim.data.scenario import Scenario, load_scenario
+    """A scenario (name, path or object), the dataset and the model inputs, from the
+    content cache (:mod:`sim.data.cache`: an edited file is read again, an unchanged one
+    is not)."""
+    from sim.data import cache
 
-    scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    data = data if data is not None else load_data()
-    return scenario, data, build_inputs(scenario, data)
+    return cache.resolve(scenario, data)
 
 
 def split_params(paradigm: str, params: dict[str, float] | None) -> dict[str, float]:
@@ -91,53 +90,36 @@ def run_paradigms(
     """Run several paradigms with the same seed (common random numbers) and join records.
 
     Args:
-        processes: worker processes for the paradigms (``1``: run them here, one after the
-            other). Each paradigm's ensemble is seeded with ``seed`` wherever it runs and the
-            parts are joined in the order of ``paradigms``, so the records are identical for
-            any number of processes.
+        processes: worker processes for the paradigms (:mod:`sim.runs.executor`; ``1``: run
+            them here, one after the other; ``None``: every usable core). Each paradigm's
+            ensemble is seeded with ``seed`` wherever it runs and the parts are joined in the
+            order of ``paradigms``, so the records are identical for any number of processes.
     """
+    from sim.runs.executor import iter_jobs
+
     scenario, data, inputs = resolve(scenario, data)
-    if processes > 1 and len(paradigms) > 1:
-        kwargs = dict(mode=mode, replicas=replicas, seed=seed, params=params, inputs=inputs)
-        return Records.concat(_in_processes(scenario, paradigms, processes, progress, kwargs))
-    parts = []
-    for name in paradigms:
-        if progress is not None:
+    kwargs = dict(mode=mode, replicas=replicas, seed=seed, params=params, inputs=inputs)
+    paradigms = list(paradigms)
+    parts: list[Records | None] = [None] * len(paradigms)
+    pending = iter(paradigms)
+
+    def announce() -> None:  # the next paradigm (in-process: the one about to run)
+        name = next(pending, None)
+        if progress is not None and name is not None:
             progress(name)
-        parts.append(run_ensemble(scenario, name, mode=mode, replicas=replicas, seed=seed,
-                                  params=params, data=data, inputs=inputs))
+
+    announce()
+    for index, part in iter_jobs(_paradigm_job, paradigms, processes=processes,
+                                 shared=(scenario, kwargs)):
+        parts[index] = part
+        announce()
     return Records.concat(parts)
 
 
-def _in_processes(
-    scenario,
-    paradigms: Sequence[str],
-    processes: int,
-    progress: Callable[[str], None] | None,
-    kwargs: dict[str, Any],
-) -> list[Records]:
-    """Run each paradigm's ensemble in a worker process; return the parts in given order.
-
-    Workers start by ``forkserver`` (``spawn`` where unavailable), never a bare ``fork`` of
-    a process that may hold threads (the progress bar's).
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["sim.runs.experiments", "sim.model.model"])  # import once
-    else:
-        context = multiprocessing.get_context("spawn")
-    workers = min(processes, len(paradigms))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(run_ensemble, scenario, name, **kwargs) for name in paradigms]
-        parts = []
-        for name, future in zip(paradigms, futures, strict=True):
-            if progress is not None:
-                progress(name)
-            parts.append(future.result())
-    return parts
+def _paradigm_job(shared: tuple[Any, dict[str, Any]], paradigm: str) -> Records:
+    """One paradigm's ensemble (a top-level function: it runs in worker processes too)."""
+    scenario, kwargs = shared
+    return run_ensemble(scenario, paradigm, **kwargs)
 
 
 def _meta(scenario, inputs: Inputs, mode: str, seed: int, replicas: int) -> dict[str, Any]:

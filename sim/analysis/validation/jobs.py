@@ -1,11 +1,9 @@
-"""The protocol's jobs: calibrations (in a process pool) and evaluation runs."""
+"""The protocol's jobs: calibrations (through the one executor) and evaluation runs."""
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +20,7 @@ from sim.analysis.validation.plan import (
 )
 from sim.data.inputs import Inputs, freeze_inputs
 from sim.data.observed import Observed
+from sim.runs import executor
 
 # --------------------------------------------------------------------------- calibrations
 
@@ -74,37 +73,9 @@ def mixture_fixed(results: Mapping[tuple[str, int], cal.Calibration],
 
 def run_jobs(fn: Callable[[Any], Any], jobs: Sequence[Any], processes: int | None,
              progress: Callable[[int, int], None] | None = None) -> list[Any]:
-    """``[fn(job) for job in jobs]``, in a process pool when ``processes != 1``.
-
-    Results come back in job order whatever the number of processes. Workers are forked
-    where the platform allows it (no re-import of the caller's ``__main__``, so scripts and
-    notebooks need no ``if __name__ == "__main__"`` guard), spawned otherwise.
-    """
-    total = len(jobs)
-    workers = min(processes or os.cpu_count() or 1, total)
-    if workers <= 1:
-        out = []
-        for i, job in enumerate(jobs):
-            out.append(fn(job))
-            if progress is not None:
-                progress(i + 1, total)
-        return out
-    import multiprocessing
-
-    results: list[Any] = [None] * total
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool, \
-            warnings.catch_warnings():
-        # Python warns about fork() whenever the process has threads; here those are the
-        # numeric library's worker threads (fork-safe), and the workers touch no lock of ours.
-        warnings.filterwarnings("ignore", message=r"This process .* is multi-threaded",
-                                category=DeprecationWarning)
-        futures = {pool.submit(fn, job): i for i, job in enumerate(jobs)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            results[futures[future]] = future.result()
-            if progress is not None:
-                progress(done, total)
-    return results
+    """``[fn(job) for job in jobs]`` through :func:`sim.runs.executor.run_jobs` (results in
+    job order whatever the number of processes; ``None``: every usable core)."""
+    return executor.run_jobs(fn, jobs, processes=processes, progress=progress)
 
 
 def _stage(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:

@@ -144,10 +144,14 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
     spec = _validate_file(path, raw)
     if spec.extends is None:
         origins = [("milestones", i) for i in range(len(spec.milestones))]
-        return _build(path, _own_fields(spec), origins)
+        scenario = _build(path, _own_fields(spec), origins)
+        scenario._source_files = (str(path),)
+        return scenario
     base = _load(_base_path(path, spec.extends), (*chain, path))
     fields, origins = _merge(path, spec, raw, base)
-    return _build(path, fields, origins)
+    scenario = _build(path, fields, origins)
+    scenario._source_files = (str(path), *base.source_files)
+    return scenario
 
 
 def _own_fields(spec: ScenarioFile) -> dict[str, Any]:

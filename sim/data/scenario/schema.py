@@ -184,12 +184,20 @@ class Scenario(Frozen):
     shift: dict[str, dt.date] = Field(default_factory=dict)
     partner_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
     _source_file: str = PrivateAttr(default="")
+    _source_files: tuple[str, ...] = PrivateAttr(default=())
 
     @property
     def source_file(self) -> str:
         """The YAML file this scenario was loaded from (its name if built in code), for
         error messages; not part of the scenario's content or hash."""
         return self._source_file or self.name
+
+    @property
+    def source_files(self) -> tuple[str, ...]:
+        """Every YAML file this scenario was resolved from: its own file, then the files it
+        extends (empty if built in code). The content cache (:mod:`sim.data.cache`) re-hashes
+        them to tell an edited file from an unchanged one."""
+        return self._source_files
 
     @field_validator("partner_overrides")
     @classmethod
