@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -184,21 +185,75 @@ def _tampered_copy(out: Path, tmp_path: Path, edit) -> Path:  # noqa: ANN001
     return copy
 
 
-def test_reproduce_reports_a_different_file_and_settings(recorded, tmp_path: Path) -> None:
+def test_reproduce_reports_different_settings(recorded, tmp_path: Path) -> None:
     _, out = recorded
 
     def tamper(manifest: dict) -> None:
-        manifest["files"]["series.csv"] = "0" * 64
         manifest["params"]["realist"]["kappa"] = 2.5
 
     copy = _tampered_copy(out, tmp_path, tamper)
     result = runner.invoke(app, ["reproduce", str(copy)])  # the folder works as well
     assert result.exit_code == 1, result.output
-    row = next(line for line in result.stdout.splitlines() if "series.csv" in line)
-    assert "mismatch" in row and "000000000000" in row
     partners = next(line for line in result.stdout.splitlines() if "partners.csv" in line)
     assert "match" in partners and "mismatch" not in partners
-    assert "NOT reproduced: 1 of 8 files differ; settings differ: params" in result.stdout
+    assert "NOT reproduced: 0 of 8 files differ; settings differ: params" in result.stdout
+
+
+def _edit_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 1
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda d: (d / "series.csv").write_text(
+            (d / "series.csv").read_text().replace(",0.", ",1.", 1)), ["series.csv"]),
+        (lambda d: _edit_byte(d / "partners.parquet"), ["partners.parquet"]),
+        (lambda d: (d / "arming.png").unlink(), ["arming.png"]),
+        (lambda d: ((d / "arming.png").unlink(), (d / "arming.png").symlink_to(d / "relation.png")),
+         ["arming.png"]),
+        (lambda d: ((d / "series.csv").unlink(), os.mkfifo(d / "series.csv")), ["series.csv"]),
+    ],
+    ids=["changed-csv", "edited-parquet", "deleted-png", "png-replaced-by-link", "csv-is-a-fifo"],
+)
+def test_reproduce_checks_the_files_on_disk_first(recorded, tmp_path: Path, edit,
+                                                  expected) -> None:  # fmt: skip
+    """The manifest's hashes are checked against the folder before anything is re-run."""
+    _, out = recorded
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    edit(copy)
+    started = time.perf_counter()
+    result = runner.invoke(app, ["reproduce", str(copy / folders.MANIFEST_NAME)])
+    assert result.exit_code == 1, result.output
+    assert time.perf_counter() - started < 5  # nothing was re-run
+    bad = [line for line in result.stdout.splitlines() if "changed" in line or "missing" in line]
+    assert [name for name in expected if any(name in line for line in bad)] == expected
+    assert len(bad) == len(expected)
+    assert f"NOT reproduced: {len(expected)} of 8 files on disk differ" in result.stdout
+    assert "nothing was re-run" in result.stdout
+
+
+def test_reproduce_works_from_another_folder_with_relative_paths(tmp_path: Path,
+                                                                  monkeypatch) -> None:  # fmt: skip
+    """A result recorded with relative paths reproduces from anywhere: the scenario and
+    parameter file are found relative to where the recorded command ran."""
+    project = tmp_path / "project"
+    project.mkdir()
+    write_short_scenario(project, name="short-repro")
+    (project / "p.toml").write_text("[realist]\nkappa = 1.25\n")
+    monkeypatch.chdir(project)
+    args = ["run", "short.yaml", "--paradigm", "realist", "--replicas", "2", "--seed", "4",
+            "--params", "p.toml", "--out", "results/mine"]  # fmt: skip
+    assert runner.invoke(app, args).exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = runner.invoke(app, ["reproduce", str(project / "results" / "mine")])
+    assert result.exit_code == 0, result.output
+    assert "reproduced: all 8 files and the settings match" in result.stdout
 
 
 def test_reproduce_refuses_a_changed_scenario(recorded, tmp_path: Path) -> None:
@@ -282,3 +337,59 @@ def test_the_lock_is_released_when_the_results_are_in_place(tmp_path: Path, fake
                       scenario_sha256="0" * 64, data_hashes={},
                       command=["natosim", "run", "fake"])  # fmt: skip
     assert _is_complete(out)
+
+
+# --------------------------------------------------------------------------- the recorded command
+
+
+def test_a_recorded_scheduler_is_never_replayed() -> None:
+    from sim.outputs.recorded import parse_command
+
+    command = ["natosim", "sensitivity", "post-cold-war", "--vary", "realist.kappa",
+               "--outcome", "R_2008", "--scheduler", "tcp://203.0.113.9:8786",
+               "--cluster=local", "--out", "o", "--force"]  # fmt: skip
+    recorded = parse_command(command, "m.json")
+    args = recorded.args(Path("/tmp/x"))
+    assert recorded.dropped == ["--scheduler", "--cluster"]
+    assert not any("203.0.113.9" in a or a in ("--scheduler", "--cluster", "--force")
+                   for a in args)  # fmt: skip
+    assert args[-2:] == ["--out", "/tmp/x"] and "o" not in args
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["natosim", "run", "--help"], "option '--help' of 'natosim run' is not accepted"),
+        (["natosim", "run", "x", "--help"], "option '--help'"),
+        (["natosim", "--version"], "cannot reproduce"),
+        (["natosim", "explore", "--host", "0.0.0.0"], "cannot reproduce 'natosim 'explore''"),
+        (["natosim", "sweep", "x"], "cannot reproduce"),
+        (["natosim", "calibrate", "x", "--paradigm", "p"], "cannot reproduce"),
+        (["natosim", "run", "x", "--replicas"], "--replicas needs a value"),
+        (["natosim", "run", "x", "--force=yes"], "--force takes no value"),
+        (["natosim", "run", "x", "y"], "expected one scenario argument, got 2"),
+        (["natosim", "run"], "expected one scenario argument, got 0"),
+        (["natosim", "run", "x", "--workers", "2"], "option '--workers' of 'natosim run'"),
+        (["python", "run", "x"], "expected a list like"),
+        ("natosim run x", "expected a list like"),
+        (["natosim", "run", 3], "expected a list like"),
+    ],
+)
+def test_only_allowed_commands_and_options(command, message: str) -> None:
+    from sim.core.errors import InputError
+    from sim.outputs.recorded import parse_command
+
+    with pytest.raises(InputError, match=re.escape(message)):
+        parse_command(command, "m.json")
+
+
+def test_the_folder_a_command_ran_in_follows_from_its_out(tmp_path: Path) -> None:
+    from sim.outputs.recorded import base_folder
+
+    here = tmp_path / "results" / "x" / "run"
+    assert base_folder(here, "results/x/run") == tmp_path
+    assert base_folder(here, "./results/x/run") == tmp_path
+    assert base_folder(here, "other/run") is None
+    assert base_folder(here, "../x/run") is None
+    assert base_folder(here, None) is None
+    assert base_folder(here, str(here)) == here.parent

@@ -30,8 +30,8 @@ EXIT_INPUT = 2
 
 app = typer.Typer(
     name="natosim",
-    help="Agent-based test of realist, liberal and constructivist accounts of NATO–Russia "
-    "relations since 1991.",
+    help="Agent-based test of rival accounts (paradigm plugins) of NATO–Russia relations "
+    "since 1991.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -62,7 +62,10 @@ def debug_requested(kwargs: dict[str, Any]) -> bool:
 
 def fail(message: str, code: int = EXIT_INPUT) -> None:
     """Print ``error: message`` as one line on stderr and exit with ``code``."""
-    typer.echo(f"error: {' '.join(message.split())}", err=True)
+    from sim.core.safeload import shorten
+
+    # one line, and no quoted value (a 10,000-character name) longer than 200 characters
+    typer.echo(f"error: {' '.join(shorten(word) for word in message.split())}", err=True)
     raise typer.Exit(code)
 
 
@@ -110,8 +113,8 @@ def main(
         ),
     ] = False,
 ) -> None:
-    """Agent-based test of realist, liberal and constructivist accounts of NATO–Russia
-    relations since 1991 (after Ratti 2009)."""
+    """Agent-based test of rival accounts (paradigm plugins) of NATO–Russia relations since
+    1991 (after Ratti 2009)."""
     ctx.obj = {"debug": debug}
 
 
@@ -135,6 +138,21 @@ def parse_paradigms(value: str, known: list[str]) -> list[str]:
             f"unknown paradigm {value!r}{hint}; choose {', '.join(known)} or all",
         )
     return list(dict.fromkeys(names))
+
+
+def one_paradigm(value: str | None) -> str:
+    """One registered paradigm by name; None means the first registered one.
+
+    Raises:
+        ParameterError: an unknown name, or more than one.
+    """
+    from sim.model.paradigms import PARADIGMS
+
+    known = list(PARADIGMS)
+    names = parse_paradigms(value, known) if value is not None else known[:1]
+    if len(names) != 1:
+        raise ParameterError("--paradigm", str(value), "one paradigm at a time")
+    return names[0]
 
 
 def check_run_options(mode: str, replicas: int, seed: int) -> None:

@@ -1,9 +1,13 @@
-"""``natosim reproduce``: re-run a recorded result and compare it file by file."""
+"""``natosim reproduce``: check a recorded result on disk, re-run it and compare every file.
+
+Exit codes: 0 reproduced; 1 not reproduced (a file on disk or in the re-run differs, or a
+setting); 2 bad input (the manifest, its command, or a changed scenario or data file).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -16,94 +20,112 @@ from sim.cli.common import (
 )
 from sim.core.errors import InputError
 
-if TYPE_CHECKING:
-
-    pass
+EXIT_NOT_REPRODUCED = 1
 
 
 @app.command()
 @handle_errors
 def reproduce(
     ctx: typer.Context,
-    manifest: Annotated[Path, typer.Argument(help="A run's manifest.json (or its folder).")],
+    manifest: Annotated[Path, typer.Argument(help="A result's manifest.json (or its folder).")],
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Re-run on this dask scheduler, tcp://HOST:PORT (a recorded "
+                     "--scheduler is never used: results do not depend on it)."),
+    ] = None,
     debug: DebugOption = False,
 ) -> None:
-    """Re-run a recorded result in a temporary folder and compare every output file."""
+    """Verify a result folder against its manifest, re-run it in a temporary folder and
+    compare every output file."""
     import tempfile
 
     from sim.data.datasets import load_data
     from sim.outputs import reproduce as rep
+    from sim.outputs.recorded import base_folder, parse_command
 
     content = rep.read_manifest(manifest)
-    recorded = _recorded_params(content["command"], manifest)
-    scenario_arg = str(recorded["scenario"])
-    loaded = load_scenario_arg(scenario_arg)
-    rep.check_inputs(manifest, content, scenario_arg, loaded.sha256, load_data().hashes)
+    manifest_file = manifest / rep.MANIFEST_NAME if manifest.is_dir() else manifest
+    folder = manifest_file.parent
+    on_disk = rep.Report(files=rep.verify_on_disk(content, folder))
+    if not on_disk.ok:
+        _print_report(on_disk, "result folder vs its manifest (sha256)", "on disk")
+        raise typer.Exit(EXIT_NOT_REPRODUCED)
+    recorded = parse_command(content["command"], str(manifest_file))
+    if scheduler is not None and recorded.subcommand != "sensitivity":
+        from sim.core.errors import ParameterError
+
+        raise ParameterError("--scheduler", "", f"'{recorded.subcommand}' runs no dask work")
+    base = base_folder(folder.absolute(), recorded.out)
     want_debug = debug_requested({"debug": debug, "ctx": ctx})
     with tempfile.TemporaryDirectory(prefix="natosim-reproduce-") as tmp:
         out = Path(tmp) / "out"
-        _invoke_quietly(rep.rerun_args(content["command"], out, want_debug))
+        args = recorded.args(out, base)
+        loaded = load_scenario_arg(args[1])
+        rep.check_inputs(manifest_file, content, args[1], loaded.sha256, load_data().hashes)
+        if scheduler is not None:
+            args += ["--scheduler", scheduler]
+        _invoke_quietly((["--debug"] if want_debug else []) + args, str(manifest_file))
         report = rep.compare_outputs(content, out)
-    _print_report(report)
+    for option in recorded.dropped:
+        typer.echo(f"note: the recorded {option} was not used (pass --scheduler to use one)",
+                   err=True)  # fmt: skip
+    _print_report(report, "reproduction: recorded vs re-run (sha256)", "re-run")
     if not report.ok:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_NOT_REPRODUCED)
 
 
-def _recorded_params(command: list[str], manifest: Path) -> dict[str, Any]:
-    """Parse a recorded ``natosim <command> ...`` line with the command's own options."""
-    group = typer.main.get_command(app)
-    sub = getattr(group, "commands", {}).get(command[1])
-    if sub is None or "out" not in {p.name for p in sub.params}:
-        raise InputError(str(manifest), "command", f"cannot reproduce 'natosim {command[1]}'")
-    try:
-        with sub.make_context(command[1], list(command[2:])) as parsed:
-            return dict(parsed.params)
-    except Exception as exc:  # typer's (vendored) click usage errors
-        if not hasattr(exc, "format_message"):
-            raise
-        reason = f"not a valid natosim command ({exc.format_message()})"
-        raise InputError(str(manifest), "command", reason) from None
-
-
-def _invoke_quietly(args: list[str]) -> None:
+def _invoke_quietly(args: list[str], source: str) -> None:
     """Run ``natosim ARGS`` in this process, discarding what it prints on stdout."""
     import contextlib
     import io
 
     group = typer.main.get_command(app)
-    with contextlib.redirect_stdout(io.StringIO()):
-        code = group.main(args=args, prog_name="natosim", standalone_mode=False)
-    if code:  # the re-run has printed its one-line error on stderr
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = group.main(args=args, prog_name="natosim", standalone_mode=False)
+    except Exception as exc:  # typer's (vendored) click usage errors: a bad recorded value
+        if not hasattr(exc, "format_message"):
+            raise
+        reason = f"not a valid natosim command ({exc.format_message()})"
+        raise InputError(source, "command", reason) from None
+    if code:  # the re-run has printed its one-line error on stderr (an input problem)
         raise typer.Exit(code)
 
 
-def _print_report(report: Any) -> None:
+def _print_report(report: Any, title: str, column: str) -> None:
     """The file-by-file comparison as a rich table, then notes and a one-line verdict."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     styles = {"match": "green", "mismatch": "bold red", "missing": "red", "extra": "red"}
-    table = Table(title="reproduction: recorded vs re-run (sha256)")
-    for column in ("file", "recorded", "re-run", "result"):
-        table.add_column(column, no_wrap=True)
+    table = Table(title=title)
+    for name in ("file", "recorded", column, "result"):
+        table.add_column(name, no_wrap=True)
     for check in report.files:
+        status = "changed" if column == "on disk" and check.status == "mismatch" else check.status
         table.add_row(
             Text(check.name), Text((check.recorded or "—")[:12]), Text((check.rerun or "—")[:12]),
-            Text(check.status, style=styles[check.status]),
+            Text(status, style=styles[check.status]),
         )  # fmt: skip
-    settings = f"differs: {', '.join(report.settings)}" if report.settings else "match"
-    table.add_row(Text("manifest.json (settings)"), Text(""), Text(""),
-                  Text(settings, style="green" if not report.settings else "bold red"))  # fmt: skip
+    if column != "on disk":
+        settings = f"differs: {', '.join(report.settings)}" if report.settings else "match"
+        style = "green" if not report.settings else "bold red"
+        table.add_row(Text("manifest.json (settings)"), Text(""), Text(""),
+                      Text(settings, style=style))  # fmt: skip
     console = Console()
     console.print(table)
     for note in report.notes:
         console.print(f"note: {note}", highlight=False, markup=False)
     bad = [c.name for c in report.files if c.status != "match"]
-    verdict = (
-        f"reproduced: all {len(report.files)} files and the settings match"
-        if report.ok
-        else f"NOT reproduced: {len(bad)} of {len(report.files)} files differ"
-        + (f"; settings differ: {', '.join(report.settings)}" if report.settings else "")
-    )
+    if column == "on disk":
+        verdict = (f"NOT reproduced: {len(bad)} of {len(report.files)} files on disk differ from "
+                   f"the manifest ({', '.join(bad[:5])}{', ...' if len(bad) > 5 else ''}); "
+                   "nothing was re-run")  # fmt: skip
+    elif report.ok:
+        verdict = f"reproduced: all {len(report.files)} files and the settings match"
+    else:
+        verdict = f"NOT reproduced: {len(bad)} of {len(report.files)} files differ" + (
+            f"; settings differ: {', '.join(report.settings)}" if report.settings else ""
+        )
     console.print(verdict, highlight=False, markup=False)

@@ -1,24 +1,39 @@
 """Re-run a recorded result and check it byte for byte (``natosim reproduce``).
 
-A run's ``manifest.json`` records the command line, the scenario and data hashes, every
-parameter and the sha256 of every output file. :func:`read_manifest` reads it,
-:func:`check_inputs` refuses to go on if the scenario or a data file changed since (naming
-which), and after the CLI has re-run the command into a temporary folder,
-:func:`compare_outputs` compares every file hash and the manifest's recorded settings.
+A result folder's ``manifest.json`` records the command line, the scenario and data hashes,
+every parameter and the sha256 of every output file. The checks run in this order, and the
+first that fails stops the rest:
+
+1. :func:`read_manifest`: the manifest itself (a regular JSON file of the right shape);
+2. :func:`verify_on_disk`: every recorded file in the folder still has its recorded hash (a
+   changed ``series.csv`` or a deleted chart is "not reproduced" without re-running);
+3. :func:`~sim.outputs.recorded.parse_command`: the recorded command is on the allow-list;
+4. :func:`check_inputs`: the scenario and data files are the recorded ones;
+5. the CLI re-runs the command into a temporary folder and :func:`compare_outputs`
+   compares every file hash and the recorded settings.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sim.core.errors import InputError
 from sim.core.files import file_sha256
-from sim.core.safeload import MAX_SCENARIO_BYTES, read_text_file
+from sim.core.safeload import (
+    MAX_SCENARIO_BYTES,
+    parse_json,
+    read_text_file,
+    short_path,
+    short_repr,
+)
 from sim.outputs.folders import MANIFEST_NAME
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 #: Manifest fields every reproducible run has.
 REQUIRED_KEYS = ("command", "scenario", "data", "files")
@@ -70,53 +85,84 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
     """Read a ``manifest.json`` (or the folder holding one) and check its shape.
 
     Raises:
-        InputError: a missing or unreadable file, invalid JSON, or a manifest without the
-            fields a reproduction needs.
+        InputError: a missing, special or over-large file, invalid JSON, nesting too deep,
+            or a manifest without the fields a reproduction needs (``command`` a list of
+            strings, ``scenario`` an object with a sha256, ``data`` and ``files`` mappings of
+            names to sha256).
     """
     path = Path(path)
     if path.is_dir():
         path = path / MANIFEST_NAME
+    source = short_path(path)
     text = read_text_file(path, limit=MAX_SCENARIO_BYTES, what="manifest file")
-    try:
-        content = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(str(path), f"line {exc.lineno}", f"not valid JSON ({exc.msg})") from None
+    content = parse_json(text, source)
     if not isinstance(content, dict):
-        raise InputError(str(path), "", "expected a JSON object (a natosim manifest)")
+        raise InputError(source, "", "expected a JSON object (a natosim manifest)")
+    if "command" not in content and "n_points" in content:
+        raise InputError(source, "", "a sweep's sweep.json; a sweep is checked by running "
+                         "its command again (it resumes and verifies), not by reproduce")
     for key in REQUIRED_KEYS:
         if key not in content:
-            raise InputError(str(path), key, "missing; not a natosim run manifest")
-    command = content["command"]
-    if (
-        not isinstance(command, list)
-        or len(command) < 3
-        or not all(isinstance(part, str) for part in command)
-        or command[0] != "natosim"
-    ):
-        raise InputError(str(path), "command", "expected a list like ['natosim', 'run', ...]")
-    if not isinstance(content["files"], dict) or not isinstance(content["data"], dict):
-        raise InputError(str(path), "files", "expected a mapping of file name to sha256")
+            raise InputError(source, key, "missing; not a natosim run manifest")
+    scenario = content["scenario"]
+    if not isinstance(scenario, dict) or not _is_sha256(scenario.get("sha256")):
+        raise InputError(source, "scenario", "expected an object with name and sha256")
+    for key in ("files", "data"):
+        value = content[key]
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and _is_sha256(v) for k, v in value.items()
+        ):
+            raise InputError(source, key, "expected a mapping of file name to sha256")
+    for name in content["files"]:
+        if not _is_inside(name):
+            raise InputError(source, "files", f"{short_repr(name)} is not a file in this folder")
     return content
 
 
-def rerun_args(command: list[str], out: Path, debug: bool = False) -> list[str]:
-    """The recorded command (without ``natosim``) writing to ``out`` instead.
+def _is_sha256(value: object) -> bool:
+    return isinstance(value, str) and bool(_SHA256.fullmatch(value))
 
-    Any ``--out`` and ``--force`` of the recorded command are dropped.
+
+def _is_inside(name: str) -> bool:
+    parts = PurePosixPath(name).parts
+    return bool(parts) and not name.startswith("/") and ".." not in parts and "\\" not in name
+
+
+def verify_on_disk(manifest: Mapping[str, Any], folder: str | Path) -> list[FileCheck]:
+    """Hash every recorded file as it is on disk now (``rerun`` = the file's hash now).
+
+    A file that is missing, not a regular file (a link, a FIFO) or unreadable counts as
+    missing; no file is followed outside ``folder`` and no special file is opened.
     """
-    args: list[str] = []
-    skip = False
-    for part in command[1:]:
-        if skip:
-            skip = False
-            continue
-        if part == "--out":
-            skip = True
-            continue
-        if part.startswith("--out=") or part == "--force":
-            continue
-        args.append(part)
-    return (["--debug"] if debug else []) + [*args, "--out", str(out)]
+    folder = Path(folder)
+    checks = []
+    for name, recorded in sorted(manifest["files"].items()):
+        checks.append(FileCheck(name, recorded, _disk_sha256(folder / name)))
+    return checks
+
+
+def _disk_sha256(path: Path) -> str | None:
+    import hashlib
+    import os
+    import stat
+
+    try:
+        if path.is_symlink():
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        digest = hashlib.sha256()
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def check_inputs(
@@ -157,7 +203,10 @@ def compare_outputs(manifest: Mapping[str, Any], rerun_dir: str | Path) -> Repor
     every setting in :data:`SETTINGS_KEYS` (``created`` and ``command`` naturally differ).
     """
     rerun_dir = Path(rerun_dir)
-    new_manifest = json.loads((rerun_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    try:
+        new_manifest = json.loads((rerun_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # the re-run wrote no manifest: nothing matches
+        new_manifest = {}
     old_files: dict[str, str] = dict(manifest["files"])
     new_files = {  # by path relative to the folder: validate writes params/*.toml
         p.relative_to(rerun_dir).as_posix(): file_sha256(p)
