@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import sys
 
-from sim.cli import compare, experiments, fit, reproduce, run, scenarios  # noqa: F401 (register)
+from sim.cli import (  # noqa: F401 (register)
+    compare,
+    experiments,
+    fit,
+    likelihood,
+    reproduce,
+    run,
+    scenarios,
+)
 from sim.cli.common import app
 
 __all__ = ["app", "entry"]

@@ -25,10 +25,10 @@ same scored rows as the paradigms:
 Robustness, documented and never a crash: with separation or tiny counts the maximum-likelihood
 fit diverges (coefficients run off to infinity). A fit counts as failed when the optimiser
 does not converge, a parameter is not finite or a standardised slope exceeds
-:data:`MAX_SLOPE`. A failed binary logit is refitted with an L1 penalty
-(``Logit.fit_regularized``, ``alpha`` = :data:`PENALTY`); a failed ordered logit with a ridge
-penalty ``PENALTY / 2 * sum(slope**2)`` (a N(0, 1/PENALTY) prior on the standardised slopes;
-thresholds unpenalised). If that fails too, or fewer than two categories occur in training,
+:data:`MAX_SLOPE`. A failed fit is refitted with a ridge penalty
+``PENALTY / 2 * sum(slope**2)`` (a N(0, 1/PENALTY) prior on the standardised slopes;
+intercepts and thresholds unpenalised), maximised by L-BFGS on the statsmodels model's own
+``loglike`` and ``score``. If that fails too, or fewer than two categories occur in training,
 the kind falls back to its base rate. Categories never seen in training get their add-one
 base-rate mass, and the fitted model shares the remainder. Every fallback is recorded in the
 ``info`` rows (:func:`fit_rivals`). Probabilities below the paradigms' floor are scored as the
@@ -40,6 +40,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -58,7 +59,7 @@ PREVIOUS_COLUMN = "prev_state"
 NOT_COVARIATES = frozenset({"year_index"})
 ORDINAL_KINDS = frozenset({"coercion"})  # ordered logit; other multi-category kinds: MNLogit
 MAX_SLOPE = 10.0  # |standardised slope| beyond this is read as separation (odds ratio e^10)
-PENALTY = 1.0  # L1 alpha of the binary fallback; ridge weight of the ordered fallback
+PENALTY = 1.0  # ridge weight of the fallback fits (prior sd 1 on a standardised slope)
 
 Predictor = Callable[[pd.DataFrame], np.ndarray]
 
@@ -72,7 +73,7 @@ class Fitted:
         n_params: number of estimated parameters (for AIC/BIC).
         predict: decision rows -> ``(n, MAX_CATEGORIES)`` probabilities, NaN beyond a row's
             ``n_categories``.
-        info: one dict per decision kind: how it was fitted (``mle``, ``l1``, ``ridge``,
+        info: one dict per decision kind: how it was fitted (``mle``, ``ridge``,
             ``base rate``), parameters, training rows.
     """
 
@@ -191,6 +192,24 @@ def _failed(result: Any, n_slopes: int) -> bool:
             or bool(np.any(np.abs(params[:n_slopes]) > MAX_SLOPE)))
 
 
+def _ridge(model: Any, n_params: int, penalised: np.ndarray, shape: tuple[int, ...]) -> Any:
+    """Maximise ``loglike - PENALTY / 2 * sum(params[penalised]**2)`` (L-BFGS, analytic or
+    statsmodels' numerical score); a result-like object with ``params`` and ``model``."""
+    from scipy.optimize import minimize
+
+    def objective(b: np.ndarray) -> tuple[float, np.ndarray]:
+        value = model.loglike(b) - 0.5 * PENALTY * np.sum(b[penalised] ** 2)
+        grad = np.asarray(model.score(b), dtype=float).ravel(order="F")
+        return -float(value), -(grad - PENALTY * np.where(penalised, b, 0.0))
+
+    start = np.zeros(n_params)
+    if hasattr(model, "start_params"):
+        start = np.asarray(model.start_params, dtype=float).ravel(order="F")
+    fit = minimize(objective, start, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    params = fit.x.reshape(shape, order="F") if len(shape) > 1 else fit.x
+    return SimpleNamespace(params=params, model=model, mle_retvals={"converged": fit.success})
+
+
 def _binary_logit(y: np.ndarray, x: np.ndarray) -> tuple[Any, str]:
     from statsmodels.discrete.discrete_model import Logit
 
@@ -202,10 +221,11 @@ def _binary_logit(y: np.ndarray, x: np.ndarray) -> tuple[Any, str]:
             return result, "mle"
     except Exception:  # noqa: BLE001 (singular Hessian, perfect separation): use the fallback
         pass
-    result = model.fit_regularized(method="l1", alpha=PENALTY, disp=0, maxiter=500)
+    penalised = np.arange(design.shape[1]) > 0  # the intercept is not penalised
+    result = _ridge(model, design.shape[1], penalised, (design.shape[1],))
     if _failed(result, design.shape[1]):
-        raise ValueError("penalised logit failed")
-    return result, "l1"
+        raise ValueError("ridge logit failed")
+    return result, "ridge"
 
 
 def _multinomial_logit(y: np.ndarray, x: np.ndarray) -> tuple[Any, str]:
@@ -219,28 +239,27 @@ def _multinomial_logit(y: np.ndarray, x: np.ndarray) -> tuple[Any, str]:
             return result, "mle"
     except Exception:  # noqa: BLE001 (singular Hessian, perfect separation): use the fallback
         pass
-    result = model.fit_regularized(method="l1", alpha=PENALTY, disp=0, maxiter=500)
-    if _failed(result, np.size(result.params)):
-        raise ValueError("penalised multinomial logit failed")
-    return result, "l1"
+    k, j = design.shape[1], len(np.unique(y)) - 1
+    penalised = (np.arange(k * j) % k) > 0  # column-major (k, j): row 0 is the intercept
+    result = _ridge(model, k * j, penalised, (k, j))
+    if _failed(result, k * j):
+        raise ValueError("ridge multinomial logit failed")
+    return result, "ridge"
 
 
 def _ordered_logit(y: np.ndarray, x: np.ndarray) -> tuple[Any, str]:
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
+    model = OrderedModel(y, x, distr="logit")
     try:
-        result = OrderedModel(y, x, distr="logit").fit(method="bfgs", disp=0, maxiter=500)
+        result = model.fit(method="bfgs", disp=0, maxiter=500)
         if not _failed(result, x.shape[1]):
             return result, "mle"
     except Exception:  # noqa: BLE001 (separation: the fit diverges or the Hessian is singular)
         pass
-
-    class Ridge(OrderedModel):
-        def loglike(self, params: np.ndarray) -> float:
-            slopes = params[: self.k_vars]
-            return float(super().loglike(params) - 0.5 * PENALTY * np.sum(slopes**2))
-
-    result = Ridge(y, x, distr="logit").fit(method="bfgs", disp=0, maxiter=500)
+    n = x.shape[1] + len(np.unique(y)) - 1
+    penalised = np.arange(n) < x.shape[1]  # slopes first, thresholds unpenalised
+    result = _ridge(model, n, penalised, (n,))
     if _failed(result, x.shape[1]):
         raise ValueError("ridge ordered logit failed")
     return result, "ridge"
@@ -279,7 +298,7 @@ def _fit_kind(rows: pd.DataFrame, columns: Sequence[str], n_cat: int, ordinal: b
     result, method = fit
     params = np.asarray(result.params, dtype=float)
     ordered = ordinal and len(seen) > 2
-    n_params = int(np.count_nonzero(params)) if method == "l1" else int(params.size)
+    n_params = int(params.size)
     unseen_mass = float(base[np.setdiff1d(np.arange(n_cat), seen)].sum())
 
     def predict(test: pd.DataFrame) -> np.ndarray:
