@@ -120,7 +120,7 @@ def test_pointwise_table_sums_to_the_totals(world):
                             history=history, replicas=16, rng=1)
     model.run_until(1992.0)
     last = model.teacher.last
-    q = last.dist[:, np.arange(len(last.outcome)), last.outcome]
+    q = last.observed_probability()
     joint = np.log(np.mean(np.prod(np.maximum(q, FLOOR), axis=1)))
     assert pw.by_year[1991] == pytest.approx(joint, rel=1e-10)
     probs = pw.table[[f"p_{k}" for k in range(5)]].to_numpy()
@@ -138,7 +138,7 @@ def _brute_force(inputs, history, paradigm, last_year, replicas):
     for year in range(int(inputs.years[0]), last_year + 1):
         model.run_until(year + 1.0)
         last = model.teacher.last
-        q = last.dist[:, np.arange(len(last.outcome)), last.outcome]
+        q = last.observed_probability()
         logw += np.log(np.maximum(q, FLOOR)).sum(axis=1)
     w = np.exp(logw - logw.max())
     return np.log(np.mean(w)) + logw.max(), w.sum() ** 2 / (w ** 2).sum()

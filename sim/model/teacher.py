@@ -46,14 +46,35 @@ class YearScores:
         kinds: ``(D,)`` decision kinds, in scoring order.
         columns: ``(D,)`` partner column of each decision (-1 for the dyad's status).
         outcome: ``(D,)`` the observed (or generated) category.
-        dist: ``(K, D, 5)`` each particle's probabilities of the categories (0 beyond).
+        blocks: the distributions by kind, ``(K, n_kind, n_categories)`` arrays in order.
     """
 
     year: int
     kinds: tuple[str, ...]
     columns: np.ndarray
     outcome: np.ndarray
-    dist: np.ndarray
+    blocks: tuple[np.ndarray, ...]
+
+    def observed_probability(self) -> np.ndarray:
+        """``(K, D)`` each particle's probability of the observed outcome of each decision."""
+        parts, at = [], 0
+        for block in self.blocks:
+            n = block.shape[1]
+            idx = self.outcome[at:at + n][None, :, None]
+            parts.append(np.take_along_axis(block, idx, axis=2)[..., 0])
+            at += n
+        return np.concatenate(parts, axis=1)
+
+    def distribution(self) -> np.ndarray:
+        """``(K, D, 5)`` each particle's probabilities of the categories (0 beyond)."""
+        K = self.blocks[0].shape[0]
+        dist = np.zeros((K, len(self.outcome), MAX_CATEGORIES))
+        at = 0
+        for block in self.blocks:
+            n = block.shape[1]
+            dist[:, at:at + n, :block.shape[2]] = block
+            at += n
+        return dist
 
 
 class Teacher:
@@ -115,17 +136,10 @@ class Teacher:
             blocks.append(np.stack([1.0 - q, q], axis=-1))
             kinds += [kind] * len(cols)
             columns.append(cols)
-        D = sum(b.shape[1] for b in blocks)
-        dist = np.zeros((K, D, MAX_CATEGORIES))
-        at = 0
-        for block in blocks:
-            n = block.shape[1]
-            dist[:, at:at + n, :block.shape[2]] = block
-            at += n
         outcome = np.concatenate([outs[k] for k in KINDS]).astype(int)
         return YearScores(year=int(year), kinds=tuple(kinds),
                           columns=np.concatenate(columns).astype(int), outcome=outcome,
-                          dist=dist)
+                          blocks=tuple(blocks))
 
     def _write(self, i, sets, s_new, level, join, invite, lag) -> None:
         """Generation: the drawn outcomes of row ``i`` become the history."""

@@ -126,16 +126,16 @@ def run_filter(inputs: Inputs, paradigm: str, points: Sequence[Mapping], history
         model.run_until(float(year) + 1.0)
         scores = model.teacher.last
         D = len(scores.outcome)
-        dist = scores.dist.reshape(G, N, D, MAX_CATEGORIES)
-        q = np.take_along_axis(dist, scores.outcome[None, None, :, None], axis=3)[..., 0]
-        logq = np.log(np.maximum(q, FLOOR))
-        cum = np.cumsum(logq, axis=2)
-        before = cum - logq
+        q = scores.observed_probability().reshape(G, N, D)
+        qf = np.maximum(q, FLOOR)
+        cum = np.cumsum(np.log(qf), axis=2)
+        before = np.concatenate([np.zeros((G, N, 1)), cum[..., :-1]], axis=2)
         w = np.exp(before - before.max(axis=1, keepdims=True))
         w /= w.sum(axis=1, keepdims=True)  # (G, N, D) weights before each decision
-        logps.append(np.log((w * np.exp(logq)).sum(axis=1)))
+        logps.append(np.log((w * qf).sum(axis=1)))
         floors.append((w * q).sum(axis=1) < FLOOR)
         if keep_dist:
+            dist = scores.distribution().reshape(G, N, D, MAX_CATEGORIES)
             dists.append(np.einsum("gnd,gndc->gdc", w, dist))
         actors = [DYAD if c < 0 else inputs.partners[c] for c in scores.columns]
         meta += [(int(year), k, a, o) for k, a, o in zip(scores.kinds, actors,

@@ -32,7 +32,7 @@ DEFAULT_TRAIN = (1991, 2007)
 DEFAULT_BUDGET = 320  # evaluated points: (generations + 1) x population
 DEFAULT_POPSIZE = 4  # population = DEFAULT_POPSIZE x searched parameters
 DEFAULT_PARTICLES = 16
-PROBES = 4  # base points of the search for parameters that act (searched_parameters)
+PROBES = 3  # base points of the search for parameters that act (searched_parameters)
 BOUND_SHARE = 0.01  # a fitted value within 1 % of the range of a bound is "at the bound"
 
 
@@ -127,7 +127,8 @@ def fit_likelihood(inputs: Inputs, observed, paradigm: str, *,
                    train: tuple[int, int] = DEFAULT_TRAIN, budget: int = DEFAULT_BUDGET,
                    seed: int = 0, particles: int = DEFAULT_PARTICLES,
                    popsize: int = DEFAULT_POPSIZE, history: History | None = None,
-                   searched: tuple[str, ...] | None = None) -> LikelihoodFit:
+                   searched: tuple[str, ...] | None = None,
+                   fixed: Mapping[str, float] | None = None) -> LikelihoodFit:
     """Maximise the training log-likelihood of ``paradigm`` (differential evolution).
 
     Args:
@@ -142,6 +143,8 @@ def fit_likelihood(inputs: Inputs, observed, paradigm: str, *,
         popsize: population size as a multiple of the number of searched parameters.
         history: a decision history to fit instead of the observed one (recovery tests).
         searched: the parameters to search (default: :func:`searched_parameters`).
+        fixed: qualified values of unsearched parameters (default: their defaults), e.g.
+            the truth in a recovery test that frees only some parameters.
     """
     from scipy.optimize import differential_evolution
 
@@ -151,6 +154,7 @@ def fit_likelihood(inputs: Inputs, observed, paradigm: str, *,
     names = searched if searched is not None else searched_parameters(
         inputs, history, paradigm, train=train, particles=particles, seed=seed)
     defaults = {n: p.default for n, p in specs.items()}
+    defaults.update({n: float(v) for n, v in (fixed or {}).items()})
     rows: list[np.ndarray] = []
     lls: list[np.ndarray] = []
 

@@ -105,9 +105,12 @@ def model_recovery(inputs: Inputs, *, replications: int = 1, budget: int = DEFAU
 
 def parameter_recovery(inputs: Inputs, paradigm: str, truth: Mapping | None = None, *,
                        replications: int = 1, budget: int = DEFAULT_BUDGET, seed: int = 0,
-                       particles: int = DEFAULT_PARTICLES) -> pd.DataFrame:
+                       particles: int = DEFAULT_PARTICLES,
+                       free: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Fit the paradigm to histories it generated with ``truth`` (nested values; default
     :func:`random_truth` with seed ``seed``, away from the defaults the fit starts from).
+
+    ``free`` (qualified names) fits only those, the others held at the truth.
 
     Returns:
         One row per searched parameter and replication: ``parameter, truth, estimate,
@@ -119,8 +122,10 @@ def parameter_recovery(inputs: Inputs, paradigm: str, truth: Mapping | None = No
     rows = []
     for r in range(replications):
         history = simulate_history(inputs, paradigm, truth, seed=seed + r)
+        flat = {f"{g}.{k}": v for g, d in truth.items() for k, v in d.items()}
         fit = fit_likelihood(inputs, None, paradigm, train=window, budget=budget, seed=seed,
-                             particles=particles, history=history)
+                             particles=particles, history=history, searched=free,
+                             fixed=flat if free is not None else None)
         for name in fit.searched:
             group, short = name.split(".", 1)
             true = float(truth.get(group, {}).get(short, specs[name].default))
