@@ -243,7 +243,11 @@ def run_with_progress(
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from sim.runs.experiments import run_paradigms
+    from sim.runs.memory import check_memory
 
+    if hasattr(scenario, "period"):  # refuse what cannot fit before starting, not after
+        years = scenario.period.end - scenario.period.start + 1
+        check_memory(replicas, len(paradigms), years, len(scenario.agents.partners))
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),
