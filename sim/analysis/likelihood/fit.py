@@ -153,6 +153,7 @@ def fit_likelihood(inputs: Inputs, observed, paradigm: str, *,
     specs = parameter_specs(paradigm)
     names = searched if searched is not None else searched_parameters(
         inputs, history, paradigm, train=train, particles=particles, seed=seed)
+    start = [specs[n].default for n in names]  # the registry defaults, whatever is fixed
     defaults = {n: p.default for n, p in specs.items()}
     defaults.update({n: float(v) for n, v in (fixed or {}).items()})
     rows: list[np.ndarray] = []
@@ -172,7 +173,7 @@ def fit_likelihood(inputs: Inputs, observed, paradigm: str, *,
         differential_evolution(
             objective, [specs[n].bounds for n in names], vectorized=True, updating="deferred",
             popsize=popsize, maxiter=max(budget // population - 1, 1), seed=seed,
-            polish=False, tol=0.0, init="latinhypercube", x0=[defaults[n] for n in names])
+            polish=False, tol=0.0, init="latinhypercube", x0=start)
     else:
         objective(np.zeros((0, 1)))
     rows = [r.tolist() for r in np.concatenate(rows)]
