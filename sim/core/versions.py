@@ -7,6 +7,7 @@ import subprocess
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 # Libraries whose versions change the bytes of an output (tables, charts, fits).
 OUTPUT_LIBRARIES = ("numpy", "pandas", "pyarrow", "matplotlib", "pillow", "scipy", "mesa",
@@ -30,6 +31,20 @@ def library_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     versions.update({name: package_version(name) for name in OUTPUT_LIBRARIES})
     return versions
+
+
+def build_versions() -> dict[str, Any]:
+    """The build behind an output: ``natosim_version``, ``git_commit`` (only when natosim
+    runs from a git checkout), ``python_version`` and ``libraries`` (every library of
+    :data:`OUTPUT_LIBRARIES`, name → version). The one place manifests, sweep stores and
+    parameter-file provenance take their versions from."""
+    libraries = library_versions()
+    out: dict[str, Any] = {"natosim_version": natosim_version(),
+                           "python_version": libraries.pop("python"), "libraries": libraries}
+    commit = git_commit()
+    if commit is not None:
+        out["git_commit"] = commit
+    return out
 
 
 @cache

@@ -8,7 +8,6 @@ columns each file has, their types, and whether a blank cell is allowed.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import math
 import re
@@ -20,6 +19,7 @@ import pandas as pd
 import yaml
 
 from sim.core.errors import DataError
+from sim.core.files import sha256_bytes
 from sim.core.safeload import MAX_DATA_BYTES, read_bytes_file
 
 FIRST_YEAR, LAST_YEAR = 1991, 2024
@@ -233,7 +233,7 @@ def _read_text(path: Path) -> tuple[str, str]:
     if not path.is_file():
         raise DataError(path, "", "file is missing")
     data = read_bytes_file(path, limit=MAX_DATA_BYTES, error=DataError, what="data file")
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256_bytes(data)
     if not data.strip():
         raise DataError(path, "", "file is empty; expected a header line and data rows")
     if b"\x00" in data:

@@ -16,7 +16,6 @@ pandas objects indexed by calendar year (the state at the end of that year, as i
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sim.core.errors import DataError
+from sim.core.files import sha256_bytes
 
 DATA_DIR = Path(__file__).resolve().parent
 YEARS = range(1991, 2025)
@@ -264,7 +264,7 @@ def _read(path: Path, columns: tuple[str, ...]) -> tuple[pd.DataFrame, str]:
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise DataError(str(path), "header", f"missing columns {missing}")
-    return table, hashlib.sha256(raw).hexdigest()
+    return table, sha256_bytes(raw)
 
 
 def _bad(path: Path, index: int, message: str) -> DataError:

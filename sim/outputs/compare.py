@@ -44,8 +44,8 @@ def write_comparison(
         names = write_tables(comparison, staging) + write_charts(comparison, staging)
         content = manifest(meta=comparison.records.meta, scenario_name=scenario_name,
                               scenario_sha256=scenario_sha256, data_hashes=data_hashes,
-                              command=command, files=hash_files(staging, names))
-        content.update(_manifest_extra(comparison, params_file))
+                              command=command, files=hash_files(staging, names),
+                              kind="compare", extra=_manifest_extra(comparison, params_file))
         write_manifest(staging, content)
     return content
 

@@ -40,7 +40,7 @@ REQUIRED_KEYS = ("command", "scenario", "data", "files")
 #: Manifest fields that must agree between the recorded run and the re-run.
 SETTINGS_KEYS = ("seed", "replicas", "mode", "paradigms", "params", "scenario", "data")
 #: Manifest fields that may differ without making the results different (shown as notes).
-VERSION_KEYS = ("natosim_version", "python_version", "mesa_version")
+VERSION_KEYS = ("natosim_version", "git_commit", "python_version", "libraries")
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,8 @@ def write_validation(result: Validation, out, *, force: bool, scenario_name: str
                 "mode": result.meta["settings"]["mode"], "params": params}
         content = manifest(meta=meta, scenario_name=scenario_name,
                               scenario_sha256=scenario_sha256, data_hashes=data_hashes,
-                              command=command, files=hash_files(staging, names))
+                              command=command, files=hash_files(staging, names),
+                              kind="validate")
         write_manifest(staging, content)
     return content
 

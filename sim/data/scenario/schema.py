@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Sequence
 from typing import Any
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
+from sim.core.files import sha256_bytes
 from sim.data.scenario.milestone import Milestone
 from sim.data.scenario.vocabulary import (
     BLOC_ACTORS,
@@ -239,7 +239,7 @@ class Scenario(Frozen):
             include={"name", "description", "period", "agents", "milestones", "partner_overrides"},
         )
         text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return sha256_bytes(text.encode("utf-8"))
 
     def inputs(self) -> list[Milestone]:
         """Milestones with role ``input`` (applied by the model), in date order."""
