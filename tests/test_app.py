@@ -24,8 +24,8 @@ from sim.viz import app
 
 @pytest.fixture(scope="module")
 def stepped() -> app.ExplorerModel:
-    """A realist model stepped through 1991-1999."""
-    model = app.ExplorerModel(paradigm="realist", replicas=3, seed=1)
+    """A model of the default (first registered) paradigm stepped through 1991-1999."""
+    model = app.ExplorerModel(replicas=3, seed=1)
     for _ in range(9):
         model.step()
     return model
@@ -35,9 +35,15 @@ def stepped() -> app.ExplorerModel:
 
 
 def test_explorer_model_keeps_only_the_chosen_paradigms_parameters() -> None:
-    model = app.ExplorerModel(paradigm="liberal", lambda_X=2.0, kappa=2.5, mu=0.7, replicas=2)
-    assert model.paradigm.name == "liberal"
-    assert model.paradigm.values["lambda_X"] == 2.0
+    chosen, other = list(PARADIGMS)[-1], list(PARADIGMS)[0]
+    own, param = next(iter(PARADIGMS[chosen].parameters.items()))
+    foreign = {n: p.bounds[1] for n, p in PARADIGMS[other].parameters.items()
+               if n not in PARADIGMS[chosen].parameters}
+    model = app.ExplorerModel(paradigm=chosen, replicas=2, mu=0.7, **{own: param.bounds[1]},
+                              **foreign)
+    assert model.paradigm.name == chosen
+    assert model.paradigm.values[own] == param.bounds[1]
+    assert set(model.paradigm.values) == set(PARADIGMS[chosen].parameters)
     assert model.p["mu"] == 0.7
     assert model.K == 2 and model.scenario_name == "post-cold-war"
 
@@ -81,9 +87,10 @@ def test_sliders_span_each_params_range(paradigm: str) -> None:
         steps = (hi - lo) / slider["step"], (param.default - lo) / slider["step"]
         assert all(abs(s - round(s)) < 1e-9 for s in steps), name
         assert slider["step"] <= (hi - lo) / 10
-    others = {n for cls in PARADIGMS.values() for n in cls.parameters}
-    others -= set(PARADIGMS[paradigm].parameters)
-    assert not others & set(spec)
+    labels = {s["label"] for s in spec.values() if isinstance(s, dict) and "min" in s
+              and s["type"] == "SliderFloat"}
+    assert labels == ({f"{paradigm}.{n}" for n in PARADIGMS[paradigm].parameters}
+                      | {f"chassis.{n}" for n in CHASSIS})  # qualified, no other paradigm's
 
 
 # --------------------------------------------------------------------------- what it shows
@@ -156,12 +163,17 @@ def _titles(rc) -> list[str]:
     return [" ".join(map(str, w.children)) for w in rc.find(v.CardTitle).widgets]
 
 
+def _qualified(paradigm: str) -> set[str]:
+    return {f"{paradigm}.{n}" for n in PARADIGMS[paradigm].parameters}
+
+
 def test_page_swaps_sliders_with_the_paradigm_and_steps() -> None:
+    first, last = list(PARADIGMS)[0], list(PARADIGMS)[-1]
     _, rc = solara.render(_App(), handle_error=False)
-    assert {"kappa", "rho", "chi", "beta", "c_F"} <= set(_labels(rc))
-    rc.find(v.Select, label="paradigm").widget.v_model = "constructivist"
+    assert _qualified(first) | {"chassis.beta", "chassis.c_F"} <= set(_labels(rc))
+    rc.find(v.Select, label="paradigm").widget.v_model = last
     labels = set(_labels(rc))
-    assert {"sigma", "omega", "A0"} <= labels and "kappa" not in labels
+    assert _qualified(last) <= labels and not _qualified(first) & labels
     assert any(t.startswith("Start of 1991") for t in _titles(rc))
     rc.find(v.Btn, children=["Step"]).widget.click()
     assert any(t.startswith("End of 1991") for t in _titles(rc))
@@ -169,10 +181,13 @@ def test_page_swaps_sliders_with_the_paradigm_and_steps() -> None:
 
 def test_page_applies_a_slider_on_reset() -> None:
     _, rc = solara.render(_App(), handle_error=False)
-    rc.find(v.Slider, label="kappa").widget.v_model = 2.5
+    first = list(PARADIGMS)[0]
+    name, param = next(iter(PARADIGMS[first].parameters.items()))
+    value = param.bounds[1]
+    rc.find(v.Slider, label=f"{first}.{name}").widget.v_model = value
     rc.find(v.Btn, children=["Reset"]).widget.click()
     texts = [str(w.children) for w in rc.find(v.Html).widgets]
-    assert any("kappa=2.5" in t for t in texts)
+    assert any(f"{first}.{name}={value:g}" in t for t in texts)
 
 
 def test_serve_runs_solara_on_this_module(monkeypatch) -> None:

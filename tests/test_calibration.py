@@ -20,6 +20,7 @@ from sim.cli import app
 from sim.data.inputs import freeze_inputs
 from sim.data.observed import Observed, load_observed
 from sim.model.model import NatoRussiaModel
+from sim.model.paradigms import PARADIGMS
 from sim.model.paradigms.mixture import Mixture, inverse_stick_breaking, stick_breaking
 from sim.model.params import load_params_file, load_provenance
 from sim.runs.experiments import resolve
@@ -255,20 +256,36 @@ def test_cli_calibrate_rejects_bad_windows(train) -> None:
 
 
 def test_mixture_vertex_reproduces_the_paradigm(inputs) -> None:
-    for name in ("realist", "constructivist"):
-        weights = {n: float(n == name) for n in ("realist", "liberal", "constructivist")}
+    for name in PARADIGMS:  # every component, stateful or not
+        weights = {n: float(n == name) for n in PARADIGMS}
         mixed = NatoRussiaModel(paradigm=Mixture.from_weights(weights), replicas=3, rng=7,
                                 inputs=inputs).run()
         single = NatoRussiaModel(paradigm=name, replicas=3, rng=7, inputs=inputs).run()
         np.testing.assert_allclose(mixed.recorded()[1]["R"], single.recorded()[1]["R"])
 
 
-def test_stick_breaking_is_uniform_on_the_simplex() -> None:
+@pytest.mark.parametrize("n", [2, 3, 4, 5])
+def test_stick_breaking_is_uniform_on_the_simplex(n) -> None:
     rng = np.random.default_rng(0)
-    weights = np.array([stick_breaking(*rng.random(2)) for _ in range(20000)])
+    weights = np.array([stick_breaking(*rng.random(n - 1)) for _ in range(20000)])
     np.testing.assert_allclose(weights.sum(axis=1), 1.0)
-    np.testing.assert_allclose(weights.mean(axis=0), 1 / 3, atol=0.01)
-    assert inverse_stick_breaking(stick_breaking(0.3, 0.7)) == pytest.approx((0.3, 0.7))
+    np.testing.assert_allclose(weights.mean(axis=0), 1 / n, atol=0.01)
+    # Dirichlet(1, ..., 1): each weight is Beta(1, n - 1), with variance (n - 1) / (n^2 (n + 1))
+    np.testing.assert_allclose(weights.var(axis=0), (n - 1) / (n**2 * (n + 1)), rtol=0.1)
+    u = tuple(np.linspace(0.2, 0.8, n - 1))
+    assert inverse_stick_breaking(stick_breaking(*u)) == pytest.approx(u)
+
+
+def test_stick_breaking_for_three_is_the_closed_form() -> None:
+    """Hand-worked: u1 = 0.75 gives w1 = 1 - sqrt(0.25) = 0.5; u2 = 0.2 splits the rest."""
+    np.testing.assert_allclose(stick_breaking(0.75, 0.2), [0.5, 0.1, 0.4])
+
+
+def test_mixture_spans_the_registry_with_equal_default_weights() -> None:
+    mixture = Mixture()
+    assert list(mixture.weights) == list(PARADIGMS)
+    assert len(mixture.parameters) == len(PARADIGMS) - 1
+    np.testing.assert_allclose(list(mixture.weights.values()), 1 / len(PARADIGMS))
 
 
 def test_paradigm_instance_rejects_keyword_parameters(inputs) -> None:

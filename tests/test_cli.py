@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from sim.cli import app
 from sim.core import files
 from sim.core.errors import InputError
+from sim.model.paradigms import PARADIGMS
 from sim.outputs import folders, writers
 
 runner = CliRunner()
@@ -114,7 +115,7 @@ def test_debug_shows_the_exception(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
-        (["--paradigm", "marxist"], ["marxist", "realist, liberal, constructivist", "all"]),
+        (["--paradigm", "marxist"], ["marxist", ", ".join(PARADIGMS), "all"]),
         (["--mode", "teacher"], ["teacher", "replay or free"]),
         (["--replicas", "0"], ["--replicas"]),
         (["--seed", "-1"], ["--seed"]),
@@ -136,7 +137,7 @@ def short_run(tmp_path_factory) -> tuple[Path, Path]:
     args = ["run", str(scenario), "--replicas", "5", "--seed", "7", "--out", str(out)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "realist" in result.stdout and "results written to" in result.stdout
+    assert all(p in result.stdout for p in PARADIGMS) and "results written to" in result.stdout
     return scenario, out
 
 
@@ -145,7 +146,7 @@ def test_run_writes_every_file_and_manifest(short_run) -> None:
     assert {p.name for p in out.iterdir()} == OUTPUT_FILES
     manifest = json.loads((out / folders.MANIFEST_NAME).read_text())
     assert manifest["seed"] == 7 and manifest["replicas"] == 5 and manifest["mode"] == "replay"
-    assert manifest["paradigms"] == ["realist", "liberal", "constructivist"]
+    assert manifest["paradigms"] == list(PARADIGMS)  # every registered paradigm by default
     assert set(manifest["params"]) == set(manifest["paradigms"])
     assert manifest["scenario"]["name"] == "short-test"
     assert len(manifest["scenario"]["sha256"]) == 64

@@ -16,6 +16,7 @@ from sim.cli import app
 from sim.core import files
 from sim.core.errors import ParameterError
 from sim.data.observed import load_observed
+from sim.model.paradigms import PARADIGMS
 from sim.outputs import folders
 from sim.viz import plots
 
@@ -51,7 +52,7 @@ def test_compare_writes_every_file_and_manifest(compared) -> None:
     manifest = json.loads((out / folders.MANIFEST_NAME).read_text())
     assert manifest["command"][:3] == ["natosim", "compare", "post-cold-war"]
     assert manifest["seed"] == 11 and manifest["replicas"] == 6 and manifest["mode"] == "replay"
-    assert manifest["paradigms"] == ["realist", "liberal", "constructivist"]
+    assert manifest["paradigms"] == list(PARADIGMS)  # every registered paradigm by default
     assert manifest["scenario"]["name"] == "post-cold-war"
     assert [w["label"] for w in manifest["windows"]] == ["1991-2008", "1991-2024"]
     assert manifest["calibration"] == [1991, 2007]

@@ -92,3 +92,30 @@ def test_summary_table(fake_records) -> None:
 def test_year_ranges() -> None:
     assert plots.year_ranges([2014, 2008, 2015, 2016, 2022]) == "2008, 2014–2016, 2022"
     assert plots.year_ranges([]) == ""
+
+
+# Okabe, M. and K. Ito (2008), "Color Universal Design": the eight colour-blind-safe colours.
+OKABE_ITO = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00",
+             "#CC79A7"}
+
+
+def test_paradigm_looks_follow_the_registry_and_stay_apart() -> None:
+    from sim.model.paradigms import PARADIGMS
+
+    looks = [plots.paradigm_look(name) for name in PARADIGMS]
+    assert [plots.paradigm_look(n, index=99) for n in PARADIGMS] == looks  # by registry place
+    extra = [plots.paradigm_look(f"plugin{i}", i) for i in range(20 - len(PARADIGMS))]
+    assert len(set(looks + extra)) == 20  # twenty distinct colour/line/marker combinations
+    assert set(plots.PARADIGM_PALETTE) <= OKABE_ITO
+    assert {plots.NATO_COLOR, plots.RUSSIA_COLOR} <= OKABE_ITO
+    assert not {plots.NATO_COLOR, plots.RUSSIA_COLOR} & set(plots.PARADIGM_PALETTE)
+    assert len({(look.color, look.linestyle) for look in looks}) == len(looks)
+
+
+def test_every_chart_line_of_a_paradigm_has_its_look(fake_records) -> None:
+    (ax,) = plots.plot_relation(fake_records).axes
+    for name in FAKE_PARADIGMS:
+        line = next(line for line in ax.lines if line.get_gid() == f"median-{name}")
+        look = plots.paradigm_look(name)
+        assert line.get_color() == look.color and line.get_linestyle() == look.linestyle
+        assert line.get_marker() == look.marker

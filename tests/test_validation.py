@@ -11,6 +11,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from sim.analysis import validation as val
+from sim.model.paradigms import PARADIGMS
 from sim.outputs.validation import charts as validation_charts
 from sim.outputs.validation import write_validation
 from sim.viz import plots
@@ -105,15 +106,18 @@ def test_tiny_validation_has_every_part(tiny) -> None:
     assert set(tiny.skills["split"]) == {"primary", "vantage"}
     assert set(tiny.skills["sample"]) == {"in sample", "out of sample"}
     paradigms = tiny.skills[tiny.skills["kind"] == "paradigm"]
-    assert set(paradigms["forecaster"]) == {"realist", "liberal", "constructivist"}
+    assert set(paradigms["forecaster"]) == set(PARADIGMS)
     assert (tiny.skills["lo"] <= tiny.skills["hi"]).all()
     assert set(tiny.horizons["origin"]) == set(val.ORIGINS)
     assert set(tiny.horizons["horizon"]) == set(val.HORIZONS)
-    assert len(tiny.calibrations) == 3 * 6 + 2  # six training windows, plus the mixture
+    # six training windows for every paradigm, plus the mixture on each of the two splits
+    assert len(tiny.calibrations) == len(PARADIGMS) * 6 + 2
+    assert tiny.mixture.groupby("split")["component"].apply(list).map(
+        lambda c: c == list(PARADIGMS)).all()  # the mixture spans the whole registry
     weights = tiny.mixture.groupby("split")["weight"].sum()
     np.testing.assert_allclose(weights, 1.0)
     assert (tiny.mixture["lo"] <= tiny.mixture["weight"] + 1e-12).all()
-    assert set(tiny.frozen["forecaster"]) >= {"realist", "liberal", "constructivist"}
+    assert set(tiny.frozen["forecaster"]) >= set(PARADIGMS)
     topics = set(tiny.verdict["topic"])
     assert {"overall", "primary, out of sample", "vantage, in sample", "rolling origins",
             "encompassing, primary", "frozen inputs, primary"} <= topics

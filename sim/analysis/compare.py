@@ -32,12 +32,21 @@ ARTICLE_WINDOW = (1991, 2008)  # Ratti (2009)'s vantage point
 DEFAULT_CALIBRATION = (1991, 2007)
 TABLE_FILES = ("scorecard.csv", "scorecard.json", "aggregate.csv", "rank_stability.csv")
 CHART_FILES = ("observed_vs_simulated.png", "scorecard.png", "events.png")
-SHORT_NAMES = {"constructivist": "construct.", "persistence": "persist.",
-               "base_rate": "base rate"}
+SHORT_NAMES = {"persistence": "persist.", "base_rate": "base rate"}  # the baselines
+COLUMN_WIDTH = 10  # longer forecaster names are cut to this width in the console table
 COMPONENT_NAMES = {"russia_milex": "Russia milex", "russia_burden": "Russia burden",
                    "nato_burden": "NATO burden", "S": "status S", "R": "relation R",
                    "coercion": "coercion", "status": "partner status"}
 _YEARS = re.compile(r"^\s*(\d{4})\s*[-–:]\s*(\d{4})\s*$")
+
+
+def short_name(name: str) -> str:
+    """A forecaster's column heading: the baselines' short names, other names cut to
+    :data:`COLUMN_WIDTH` characters (``"construct."``)."""
+    if name in SHORT_NAMES:
+        return SHORT_NAMES[name]
+    return name if len(name) <= COLUMN_WIDTH else name[: COLUMN_WIDTH - 1] + "."
+
 
 Window = tuple[int, int]
 
@@ -312,7 +321,7 @@ def _window_table(comparison: Comparison, label: str, card: Scorecard,
     )
     table.add_column("skill", no_wrap=True)
     for name in comparison.forecasters:
-        table.add_column(SHORT_NAMES.get(name, name), justify="right", min_width=5)
+        table.add_column(short_name(name), justify="right", min_width=5)
     table.add_column("best paradigm (lead)", no_wrap=True)
     skills = card.skills().sort_index(level=0, sort_remaining=False)
     excluded = set(skills.index.get_level_values(0)) - set(meta["aggregate_observables"])

@@ -33,7 +33,7 @@ def compare(
     ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
     paradigms: Annotated[
-        str, typer.Option(help="realist, liberal, constructivist, a comma list, or all.")
+        str, typer.Option(help="Registered paradigms (`natosim paradigms`): a comma list, or all.")
     ] = "all",
     replicas: Annotated[int, typer.Option(help="Replicas per paradigm.")] = 200,
     seed: Annotated[int, typer.Option(help="Seed shared by all paradigms.")] = 0,
@@ -56,8 +56,8 @@ def compare(
     force: Annotated[bool, typer.Option("--force", help="Replace earlier results.")] = False,
     sets: Annotated[
         list[str] | None,
-        typer.Option("--set", help="Override a parameter, e.g. --set realist.kappa=1.5 "
-                     "(repeatable; wins over --params)."),
+        typer.Option("--set", help="Override a parameter by qualified name, e.g. "
+                     "--set chassis.mu=0.7 (repeatable; wins over --params)."),
     ] = None,
     counterfactual: Annotated[
         str | None,

@@ -22,6 +22,7 @@ from sim.cli.common import (
     fail,
     handle_errors,
     load_scenario_arg,
+    one_paradigm,
     resolve_param_options,
     stderr_console,
 )
@@ -45,9 +46,13 @@ def check_design_size(design: str, points: int, dimensions: int) -> None:
         raise ParameterError("--points", "", f"the {design} design has {total:,} points; the "
                              f"limit is {MAX_POINTS:,} (fewer --points or --vary)")
 
+ParadigmOption = Annotated[
+    str | None,
+    typer.Option(help="The paradigm to run [default: the first of `natosim paradigms`]."),
+]
 SetOption = Annotated[
     list[str] | None,
-    typer.Option("--set", help="Override a parameter, e.g. --set realist.kappa=1.5 "
+    typer.Option("--set", help="Override a parameter by qualified name, e.g. --set chassis.mu=0.7 "
                  "(repeatable; wins over --params). See `natosim params`."),
 ]
 ParamsFileOption = Annotated[
@@ -147,7 +152,7 @@ def sweep(
     ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
     vary: VaryOption,
-    paradigm: Annotated[str, typer.Option(help="The paradigm to run.")] = "realist",
+    paradigm: ParadigmOption = None,
     design: Annotated[str, typer.Option(help="grid, random or lhs.")] = "lhs",
     points: Annotated[int, typer.Option(help="Points (grid: levels per parameter).")] = 32,
     design_seed: Annotated[int, typer.Option(help="Seed of random/lhs designs.")] = 0,
@@ -177,6 +182,7 @@ def sweep(
     from sim.runs import designs, outcomes, store
     from sim.runs import sweep as sw
 
+    paradigm = one_paradigm(paradigm)
     check_run_options(mode, replicas, seed)
     check_seed(design_seed, "--design-seed")
     check_positive(workers, "--workers")
@@ -214,7 +220,7 @@ def sensitivity(
     scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
     vary: VaryOption,
     outcome: Annotated[str, typer.Option(help="The outcome to explain, e.g. R_2008.")],
-    paradigm: Annotated[str, typer.Option(help="The paradigm to run.")] = "realist",
+    paradigm: ParadigmOption = None,
     method: Annotated[str, typer.Option(help="sobol or morris (screening).")] = "sobol",
     n: Annotated[
         int, typer.Option(help="Sobol base size N (a power of two; N*(D+2) runs) or Morris "
@@ -249,6 +255,7 @@ def sensitivity(
     from sim.core.files import save_figure_atomic, write_csv_atomic
     from sim.outputs.folders import prepare_output_dir, staged_output_dir
 
+    paradigm = one_paradigm(paradigm)
     check_run_options(mode, replicas, seed)
     check_positive(n, "--n")
     check_positive(workers, "--workers")

@@ -49,7 +49,7 @@ def _manual_progress(console: Console) -> Any:
 def calibrate(
     ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
-    paradigm: Annotated[str, typer.Option(help="realist, liberal or constructivist.")],
+    paradigm: Annotated[str, typer.Option(help="A registered paradigm (`natosim paradigms`).")],
     train: Annotated[str, typer.Option(help="Training window (the only years scored).")] = (
         "1991-2007"
     ),
@@ -126,7 +126,7 @@ def validate(
     ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
     paradigms: Annotated[
-        str, typer.Option(help="realist, liberal, constructivist, a comma list, or all.")
+        str, typer.Option(help="Registered paradigms (`natosim paradigms`): a comma list, or all.")
     ] = "all",
     budget: Annotated[
         int | None, typer.Option(help="Loss evaluations per calibration [default: 600].")

@@ -15,6 +15,7 @@ from sim.cli import (  # noqa: F401 (register)
     experiments,
     fit,
     likelihood,
+    paradigms,
     reproduce,
     run,
     scenarios,

@@ -88,7 +88,7 @@ def run(
     ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
     paradigm: Annotated[
-        str, typer.Option(help="realist, liberal, constructivist, a comma list, or all.")
+        str, typer.Option(help="Registered paradigms (`natosim paradigms`): a comma list, or all.")
     ] = "all",
     mode: Annotated[str, typer.Option(help="replay (history forced) or free.")] = "replay",
     replicas: Annotated[int, typer.Option(help="Replicas per paradigm.")] = 200,
@@ -105,8 +105,8 @@ def run(
     ] = None,
     sets: Annotated[
         list[str] | None,
-        typer.Option("--set", help="Override a parameter, e.g. --set realist.kappa=1.5 "
-                     "(repeatable; wins over --params). See `natosim params`."),
+        typer.Option("--set", help="Override a parameter by qualified name, e.g. "
+                     "--set chassis.mu=0.7 (repeatable; wins over --params; `natosim params`)."),
     ] = None,
     debug: DebugOption = False,
 ) -> None:

@@ -127,8 +127,13 @@ def qualify(name: str, source: str = "parameters") -> str:
     """The qualified name of ``name``: ``realist.kappa`` stays, a bare ``kappa`` is completed
     when it names exactly one parameter.
 
+    Parameters are namespaced by their group, so two paradigms may both have a ``kappa``:
+    ``realist.kappa`` and ``other.kappa`` are distinct, and the bare ``kappa`` is then
+    refused as ambiguous instead of silently picking one.
+
     Raises:
-        ParameterError: for an unknown name, with the closest valid names and the full list.
+        ParameterError: for an unknown name, with the closest valid names and the full list,
+            or for a bare name that several groups share, with the qualified choices.
     """
     specs = registry()
     if name in specs:
@@ -136,6 +141,8 @@ def qualify(name: str, source: str = "parameters") -> str:
     bare = [q for q, s in specs.items() if s.name == name]
     if len(bare) == 1:
         return bare[0]
+    if bare:
+        raise ParameterError(source, name, f"ambiguous: write one of {', '.join(bare)}")
     raise ParameterError(source, name, _unknown_message(name, specs))
 
 

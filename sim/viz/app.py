@@ -48,7 +48,7 @@ from sim.model.records import S_LABELS  # noqa: E402
 from sim.viz.plots import NATO_COLOR, RUSSIA_COLOR, STYLE, paradigm_color  # noqa: E402
 
 DEFAULT_SCENARIO = "post-cold-war"
-DEFAULT_PARADIGM = "realist"
+DEFAULT_PARADIGM = next(iter(PARADIGMS), "")  # the first registered paradigm
 DEFAULT_REPLICAS = 5
 MAX_REPLICAS = 20
 DEFAULT_SEED = 0
@@ -96,11 +96,14 @@ class ExplorerModel(NatoRussiaModel):
 
     Args:
         scenario_name: a shipped scenario name or a YAML path.
-        paradigm: ``realist``, ``liberal`` or ``constructivist``.
+        paradigm: a registered paradigm (``sim.model.paradigms.PARADIGMS``).
         mode: ``replay`` or ``free``.
         replicas: K, advanced together; the charts show the median.
         seed: seed of the model's random stream.
-        **params: chassis parameters and paradigm parameters by name.
+        **params: chassis parameters and the paradigm's own parameters by their name in
+            their group (``mu``, ``kappa``): only the chosen paradigm's are used, so two
+            paradigms may share a name; the sliders show the qualified name
+            (``chassis.mu``, ``realist.kappa``).
     """
 
     def __init__(self, **options: Any) -> None:
@@ -137,11 +140,14 @@ def slider_step(param: Param) -> float:
     return _STEPS[0]
 
 
-def slider(name: str, param: Param) -> dict[str, Any]:
-    """A SolaraViz ``SliderFloat`` spec for one parameter, range from its ``Param``."""
+def slider(name: str, param: Param, group: str = "chassis") -> dict[str, Any]:
+    """A SolaraViz ``SliderFloat`` spec for one parameter, range from its ``Param``.
+
+    The label is the qualified name (``group.name``), as everywhere else in natosim.
+    """
     lo, hi = param.bounds
     return {
-        "type": "SliderFloat", "label": name, "value": param.default,
+        "type": "SliderFloat", "label": f"{group}.{name}", "value": param.default,
         "min": lo, "max": hi, "step": slider_step(param),
     }
 
@@ -161,7 +167,7 @@ def model_params(scenario: str, paradigm: str) -> dict[str, Any]:
         "seed": {"type": "SliderInt", "label": "seed", "value": DEFAULT_SEED,
                  "min": 0, "max": 999, "step": 1},
     }
-    params |= {n: slider(n, p) for n, p in PARADIGMS[paradigm].parameters.items()}
+    params |= {n: slider(n, p, paradigm) for n, p in PARADIGMS[paradigm].parameters.items()}
     params |= {n: slider(n, p) for n, p in CHASSIS.items()}
     return params
 
@@ -206,14 +212,16 @@ def milestones_html(model: NatoRussiaModel) -> str:
 
 
 def applied_parameters(model: NatoRussiaModel) -> str:
-    """The parameter values the running model was built with, on one line."""
-    values = {**model.paradigm.values, **model.p}
+    """The parameter values the running model was built with, on one line (qualified)."""
+    values = {**{f"{model.paradigm.name}.{k}": v for k, v in model.paradigm.values.items()},
+              **{f"chassis.{k}": v for k, v in model.p.items()}}
     return ", ".join(f"{k}={v:g}" for k, v in values.items())
 
 
 def parameter_glossary(paradigm: str) -> str:
     """HTML: what each slider means, with its range (the paradigm's first, then chassis)."""
-    params = {**PARADIGMS[paradigm].parameters, **CHASSIS}
+    params = {**{f"{paradigm}.{n}": p for n, p in PARADIGMS[paradigm].parameters.items()},
+              **{f"chassis.{n}": p for n, p in CHASSIS.items()}}
     rows = "".join(
         f"<li><b>{escape(n)}</b> [{p.bounds[0]:g}, {p.bounds[1]:g}]: {escape(p.meaning)}</li>"
         for n, p in params.items()

@@ -42,10 +42,11 @@ def search_space(paradigm: str, free: tuple[str, ...] | None = None) -> Space:
 
 
 def mixture_space() -> Space:
-    """The two stick-breaking numbers of :class:`~sim.model.paradigms.mixture.Mixture`."""
-    from sim.model.paradigms.mixture import Mixture
+    """The N - 1 stick-breaking numbers of :class:`~sim.model.paradigms.mixture.Mixture`
+    (N registered paradigms)."""
+    from sim.model.paradigms.mixture import components, weight_parameters
 
-    params = Mixture.parameters
+    params = weight_parameters(len(components()))
     return Space(bounds={f"mixture.{n}": tuple(p.bounds) for n, p in params.items()},
                  defaults={f"mixture.{n}": float(p.default) for n, p in params.items()})
 
@@ -119,8 +120,8 @@ def build_paradigm(paradigm: str, params: Mapping[str, Mapping[str, float]]) -> 
     """A paradigm instance from nested parameters (``mixture`` takes its components' values
     from their groups)."""
     if paradigm == "mixture":
-        from sim.model.paradigms.mixture import COMPONENTS, Mixture
+        from sim.model.paradigms.mixture import Mixture, components
 
-        comps = {n: PARADIGMS[n](**params.get(n, {})) for n in COMPONENTS}
+        comps = {n: PARADIGMS[n](**params.get(n, {})) for n in components()}
         return Mixture(comps, **params.get("mixture", {}))
     return PARADIGMS[paradigm](**params.get(paradigm, {}))

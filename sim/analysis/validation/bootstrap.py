@@ -169,7 +169,7 @@ def mixture_rows(result: cal.Calibration, observed: Observed, split: Split,
     resampled training skill among all evaluated candidates (every optimiser trial) are
     taken; the interval is the percentile range of those weights.
     """
-    from sim.model.paradigms.mixture import COMPONENTS, stick_breaking
+    from sim.model.paradigms.mixture import components, stick_breaking
 
     trials = result.trials
     target = cal.Target(cal.truncate_observed(observed, split.train[1]), split.train,
@@ -182,7 +182,7 @@ def mixture_rows(result: cal.Calibration, observed: Observed, split: Split,
     best = weights[trials.best]
     lo, hi = _interval(weights[chosen].T)
     return pd.DataFrame({"split": split.name, "train": _span(split.train),
-                         "component": list(COMPONENTS), "weight": best, "lo": lo, "hi": hi,
+                         "component": list(components()), "weight": best, "lo": lo, "hi": hi,
                          "train_skill": result.skill,
                          "interval": "block bootstrap over training years, refit among "
                                      "evaluated candidates"})

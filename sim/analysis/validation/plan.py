@@ -9,6 +9,7 @@ from typing import Any
 from sim.analysis import calibration as cal
 from sim.data.inputs import Inputs
 from sim.model.paradigms import PARADIGMS
+from sim.model.paradigms.mixture import stateful_components
 
 THEORIES: tuple[str, ...] = tuple(PARADIGMS)
 ORIGINS: tuple[int, ...] = (1999, 2003, 2007, 2011, 2015)
@@ -97,7 +98,12 @@ class Plan:
         origins = tuple(o for o in ORIGINS if first < o < last)
         notes = []
         if set(THEORIES) - set(paradigms):
-            notes.append("the encompassing mixture needs all three paradigms: skipped")
+            notes.append("the encompassing mixture needs every registered paradigm: skipped")
+        elif len(THEORIES) < 2:
+            notes.append("the encompassing mixture needs two or more paradigms: skipped")
+        elif len(keep := stateful_components(PARADIGMS.values())) > 1:
+            notes.append("the encompassing mixture carries the state of at most one paradigm; "
+                         f"{', '.join(keep)} keep state: skipped")
         return cls(tuple(dict.fromkeys(paradigms)), splits, origins, last, tuple(notes))
 
     @property
@@ -106,7 +112,10 @@ class Plan:
 
     @property
     def with_mixture(self) -> bool:
-        return set(THEORIES) <= set(self.paradigms)
+        """The encompassing mixture runs when it can span every registered paradigm (N >= 2,
+        at most one of them stateful) and all of them are being compared."""
+        return (len(THEORIES) >= 2 and set(THEORIES) <= set(self.paradigms)
+                and len(stateful_components(PARADIGMS.values())) <= 1)
 
     @property
     def first(self) -> int:

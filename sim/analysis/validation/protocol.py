@@ -8,7 +8,7 @@ on the years they were not fitted to:
   (train 1991-2008, test 2009-2024), with moving-block bootstrap intervals (3-year blocks)
   and paired differences between paradigms (the same bootstrap draws for every forecaster);
 * rolling origins 1999, 2003, 2007, 2011 and 2015 with 1-, 3- and 5-year horizons;
-* the encompassing test: a convex mixture of the three appraisals with only its weights
+* the encompassing test: a convex mixture of every registered appraisal with only its weights
   fitted (:class:`~sim.model.paradigms.mixture.Mixture`);
 * the frozen-inputs check: the test period re-run with Russian democracy and GDP held at
   their last training value;
@@ -102,7 +102,7 @@ def validate(scenario="post-cold-war", paradigms: Sequence[str] = THEORIES,
 
     Args:
         scenario: a scenario name, path or ``Scenario``.
-        paradigms: paradigms to compare (the mixture needs all three).
+        paradigms: paradigms to compare (the mixture needs every registered one).
         settings: budget, replicas, seeds, processes (:class:`Settings`).
         observed: the observed record (default: :func:`sim.data.observed.load_observed`).
         progress: called as ``progress(stage, done, total)``.
