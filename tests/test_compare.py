@@ -184,7 +184,9 @@ def test_compare_charts_return_figures(observed) -> None:
     heat = plots.plot_scorecard(comparison.scorecard(), comparison.aggregate(), records.meta)
     assert isinstance(heat, Figure)
     values = [t.get_text() for ax in heat.axes for t in ax.texts if t.get_gid() == "skill-value"]
-    assert len(values) == 8 * 5  # 7 components + aggregate, 2 paradigms + 3 baselines
+    # 10 components (O1 x2, O2, O4 flow and stock, O7, O8, O3, O5, O6) + the aggregate, for
+    # 2 paradigms + 3 baselines
+    assert len(values) == 11 * 5
     events = plots.plot_events(records, observed)
     assert isinstance(events, Figure)
     assert len([ax for ax in events.axes if ax.get_label() != "<colorbar>"]) == 2 * 3

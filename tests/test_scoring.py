@@ -38,7 +38,11 @@ def fake_records(obs: Observed, paradigms: tuple[str, ...] = ("perfect",), repli
     coercion = obs.coercion.stack().rename("coercion")
     pbase = pd.concat([levels, coercion], axis=1).reset_index()
     pbase.columns = ["partner", "year", "status", "coercion"]
-    pbase = pbase.assign(alignment=0.0, L_R=0.0, V_N=0.0, G=0.0)
+    # alignment reproduces O8 (UN-vote alignment) where it is observed, 0 elsewhere
+    o8 = obs.unga_alignment.reindex(columns=list(YEARS)).stack(future_stack=True)
+    pbase["alignment"] = o8.reindex(pd.MultiIndex.from_frame(pbase[["partner", "year"]])
+                                    ).fillna(0.0).to_numpy()
+    pbase = pbase.assign(L_R=0.0, V_N=0.0, G=0.0)
     series, partners = [], []
     for p in paradigms:
         for r in range(replicas):
@@ -185,16 +189,31 @@ def _value(card: sc.Scorecard, forecaster: str, component: str, metric: str) -> 
 
 def test_perfect_records_score_perfect_skill(observed: Observed) -> None:
     card = sc.score(fake_records(observed), observed)
-    for comp in ("russia_milex", "russia_burden", "nato_burden", "R"):
-        assert _value(card, "perfect", comp, "nrmse") == pytest.approx(0.0, abs=1e-12)
+    # R = O4 exactly: the level map fitted on 1991-2007 is a = 0, b = 1, so CRPS 0
+    for comp in ("russia_milex", "russia_burden", "nato_burden", "R", "alignment"):
+        assert _value(card, "perfect", comp, "crps") == pytest.approx(0.0, abs=1e-9)
         assert _value(card, "perfect", comp, "skill") == pytest.approx(1.0)
+    for comp in ("russia_milex", "russia_burden", "nato_burden", "R"):
         assert _value(card, "perfect", comp, "direction_accuracy") == 1.0
     assert _value(card, "perfect", "S", "rps") == 0.0
     assert _value(card, "perfect", "S", "exact_match") == 1.0
     assert _value(card, "perfect", "coercion", "brier") == 0.0
     assert _value(card, "perfect", "status", "brier") == 0.0
-    agg = card.aggregate.set_index("forecaster")["aggregate_skill"]
-    assert agg["perfect"] == pytest.approx(1.0)
+    # log score of a sure, right forecast: -ln(1 - eps) = 0.0010005
+    assert _value(card, "perfect", "coercion", "log_score") == pytest.approx(
+        -math.log(1 - sc.LOG_EPS))
+    per = card.observable_skills().loc["perfect"]
+    for name in ("O1", "O2", "O3", "O8"):
+        assert per[name] == pytest.approx(1.0)
+
+
+def test_observed_series_beats_every_baseline(observed: Observed) -> None:
+    # the forecaster that outputs the observed record (R = O4, so O7 only through its map)
+    # has a higher aggregate skill than every baseline, in and out of the calibration years
+    for window in ((1991, 2008), (1991, 2024), (2008, 2024)):
+        card = sc.score(fake_records(observed), observed, window=window)
+        agg = card.aggregate.set_index("forecaster")["aggregate_skill"]
+        assert all(agg["perfect"] > agg[b] for b in sc.BASELINES), window
 
 
 def test_persistence_has_zero_skill_against_itself(observed: Observed) -> None:
@@ -202,6 +221,11 @@ def test_persistence_has_zero_skill_against_itself(observed: Observed) -> None:
     t = card.table
     own = t[(t.forecaster == "persistence") & (t.metric == "skill_vs_persistence")]
     assert not own.empty and (own["value"] == 0).all()
+    agg = card.aggregate.set_index("forecaster")["aggregate_skill"]
+    # persistence is the continuous reference: bounded skill 0 on O1, O2, O4, O7, O8
+    per = card.observable_skills().loc["persistence"]
+    assert (per[["O1", "O2", "O4", "O7", "O8"]] == 0).all()
+    assert np.isfinite(agg["persistence"])
     # a paradigm whose Russian milex equals the persistence forecast scores 0 skill on it
     oy = observed.russia_milex.index.to_numpy()
     targets = np.arange(1992, 2009)

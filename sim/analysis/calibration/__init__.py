@@ -40,7 +40,6 @@ from sim.analysis.calibration.problem import (
 )
 from sim.analysis.calibration.scorer import (
     CONTINUOUS,
-    CONTINUOUS_COLUMNS,
     Component,
     Contributions,
     Simulated,
@@ -52,7 +51,7 @@ from sim.analysis.calibration.scorer import (
 )
 
 __all__ = [
-    "BOUND_TOLERANCE", "CONTINUOUS", "CONTINUOUS_COLUMNS", "DEFAULT_BUDGET", "DEFAULT_REPLICAS",
+    "BOUND_TOLERANCE", "CONTINUOUS", "DEFAULT_BUDGET", "DEFAULT_REPLICAS",
     "DEFAULT_SEED", "DEFAULT_TRAIN", "LOSS", "BoundWarning", "Calibration", "Component",
     "Contributions", "Problem", "Progress", "Simulated", "Space", "Target", "Trials",
     "bound_messages", "build_paradigm", "calibrate", "calibrate_problem", "make_problem",

@@ -35,7 +35,8 @@ from sim.data.observed import Observed
 from sim.model.paradigms import PARADIGMS
 
 BOUND_TOLERANCE = 0.01  # share of a parameter's range that counts as "at the bound"
-LOSS = "1 - aggregate skill (sim.analysis.scoring.score, window = calibration = training window)"
+LOSS = ("1 - aggregate skill (sim.analysis.scoring, window = calibration = training window, "
+        "O7 and O8 left out: the UN-vote record is scored, never fitted)")
 
 #: ``progress(done, total, best_loss)``: called after every trial.
 Progress = Callable[[int, int, float], None]
@@ -189,7 +190,7 @@ def make_problem(inputs: Inputs, observed: Observed, paradigm: str, *,
     """
     _check_window(inputs, train)
     truncated = truncate_observed(observed, train[1])
-    target = Target(truncated, train, train, mode)
+    target = Target(truncated, train, train, mode, independent=False)
     space = mixture_space() if paradigm == "mixture" else search_space(paradigm, free)
     return Problem(paradigm=paradigm, inputs=inputs, target=target, space=space,
                    fixed={g: dict(v) for g, v in (fixed or {}).items()}, replicas=replicas,

@@ -44,3 +44,35 @@ def base_rate(years: np.ndarray, values: np.ndarray, targets: np.ndarray,
     in_cal = (years >= calibration[0]) & (years <= calibration[1])
     return np.full(len(targets), values[in_cal].mean() if in_cal.any() else np.nan)
 
+
+
+def level_map(center: np.ndarray, observed: np.ndarray) -> tuple[float, float]:
+    """The map ``observable ≈ a + b · x`` from a model quantity to an observable's units.
+
+    Ordinary least squares of the observations on the forecaster's ensemble median ``x``,
+    pooled over the cells (years, or partners x years) where both are finite; the caller
+    passes calibration-window cells only, so the map never reads the test years. It is
+    fitted the same way for every forecaster and never uses the ensemble's spread. The slope
+    is kept non-negative (``b < 0`` would turn a wrong-signed forecaster into a right-signed
+    one): if OLS gives ``b < 0``, or ``x`` does not vary, then ``b = 0`` and ``a`` is the
+    observed mean (the forecaster adds nothing to the base rate).
+
+    Args:
+        center: ``(rows, years)`` ensemble medians on the calibration years.
+        observed: ``(rows, years)`` observations on the same cells.
+
+    Returns:
+        ``(a, b)``; ``(nan, nan)`` with no finite cell.
+    """
+    x, y = np.asarray(center, dtype=float).ravel(), np.asarray(observed, dtype=float).ravel()
+    ok = np.isfinite(x) & np.isfinite(y)
+    if not ok.any():
+        return float("nan"), float("nan")
+    x, y = x[ok], y[ok]
+    var = float(np.mean((x - x.mean()) ** 2))
+    if var <= 1e-12 * max(1.0, float(np.mean(x**2))):
+        return float(y.mean()), 0.0
+    b = float(np.mean((x - x.mean()) * (y - y.mean())) / var)
+    if b < 0:
+        return float(y.mean()), 0.0
+    return float(y.mean() - b * x.mean()), b
