@@ -87,7 +87,16 @@ def _deep_json(tmp: Path) -> Path:
     return path
 
 
+def _long_name(tmp: Path) -> Path:
+    """A valid scenario whose name is 10,000 characters, with one error in a milestone."""
+    path = tmp / "long.yaml"
+    text = (HERE / "good.yaml").read_text().replace("name: bad-example", "name: " + "n" * 10_000)
+    path.write_text(text.replace("actors: [POL]", "actors: [" + "P" * 10_000 + "]"))
+    return path
+
+
 MAKERS: dict[str, Callable[[Path], Path]] = {
+    "long_name": _long_name,
     "big_scenario": _big_scenario,
     "big_data": _big_data,
     "symlink_escape": _symlink_escape,

@@ -522,3 +522,42 @@ def test_duplicate_keys_are_an_error_not_silently_the_last(tmp_path):
         """)
     with pytest.raises(ScenarioError, match=r"line 5: .*duplicate key 'remove' \(first"):
         load_scenario(path)
+
+
+# --------------------------------------------------------------------------------------
+# observed milestones are charted, not scored: the CLI says where the scored record lives
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("directive", "noted"),
+    [
+        ("remove: [coercion-ukr-crimea-2014, suspension-2014-nato]", True),
+        ("shift: {suspension-2014-nato: 2014-05-01}", True),
+        ("remove: [accession-1999]", False),  # an input: it changes the run, no note
+        ("", False),
+    ],
+)
+def test_editing_observed_milestones_says_where_the_scored_record_is(
+    tmp_path: Path, directive: str, noted: bool
+) -> None:
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    child = tmp_path / "child.yaml"
+    child.write_text(f"name: c\ndescription: d\nextends: post-cold-war\n{directive}\n")
+    scenario = load_scenario(child)
+    assert bool(scenario.observed_edits) == noted
+    result = CliRunner().invoke(app, ["scenarios", "validate", str(child)])
+    assert result.exit_code == 0, result.output
+    if noted:
+        assert "coercion-ukr-crimea-2014" in result.stderr or "suspension-2014" in result.stderr
+        assert "not scored" in result.stderr and "sim/data/OBSERVED.md" in result.stderr
+    else:
+        assert result.stderr == ""
+
+
+def test_shipped_scenarios_edit_no_observed_milestone() -> None:
+    for name, _ in list_scenarios():
+        assert load_scenario(name).observed_edits == (), name

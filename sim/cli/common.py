@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sim.core.errors import InputError, ParameterError
+from sim.core.safeload import short_path
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -198,9 +199,24 @@ def load_scenario_arg(value: str) -> Any:
     return load_scenario(value)
 
 
+def observed_note(scenario: Any) -> str | None:
+    """A note for a scenario that edits observed milestones, which are never scored."""
+    edits = list(getattr(scenario, "observed_edits", ()))
+    if not edits:
+        return None
+    shown = ", ".join(edits[:3]) + (f" and {len(edits) - 3} more" if len(edits) > 3 else "")
+    return (
+        f"note: {short_path(scenario.source_file)} changes observed milestones ({shown}); "
+        "they are drawn on charts but not scored: the scored record is the observed data in "
+        "sim/data/ (observed_status.csv, observed_status_events.csv, observed_coercion.csv, "
+        "event_coding.csv; see sim/data/OBSERVED.md), which you change by editing those "
+        "files with a source for every row"
+    )
+
+
 def default_out_dir(scenario_name: str) -> Path:
     """``results/<scenario-name>``, with the name made safe for a folder name."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", scenario_name).strip(".-") or "scenario"
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", scenario_name)[:100].strip(".-") or "scenario"
     return Path("results") / safe
 
 
@@ -248,6 +264,8 @@ def run_with_progress(
     if hasattr(scenario, "period"):  # refuse what cannot fit before starting, not after
         years = scenario.period.end - scenario.period.start + 1
         check_memory(replicas, len(paradigms), years, len(scenario.agents.partners))
+        if (note := observed_note(scenario)) is not None:
+            typer.echo(note, err=True)
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),

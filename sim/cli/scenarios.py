@@ -10,11 +10,12 @@ from sim.cli.common import (
     DebugOption,
     handle_errors,
     load_scenario_arg,
+    observed_note,
     scenarios_app,
 )
+from sim.core.safeload import short_path
 
 if TYPE_CHECKING:
-
     pass
 
 
@@ -43,9 +44,16 @@ def scenarios_validate(
     file: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
     debug: DebugOption = False,
 ) -> None:
-    """Check a scenario file; print OK with counts, or the first error."""
+    """Check a scenario file as `run` would (file, period within the data, partner data);
+    print OK with counts, or the first error."""
+    from sim.data.datasets import load_data
+    from sim.data.inputs import build_inputs
+
     loaded = load_scenario_arg(file)
-    typer.echo(f"OK {file}: {scenario_counts(loaded)}")
+    build_inputs(loaded, load_data())  # the checks every command makes before it runs
+    typer.echo(f"OK {short_path(file)}: {scenario_counts(loaded)}")
+    if (note := observed_note(loaded)) is not None:
+        typer.echo(note, err=True)
 
 
 def scenario_counts(scenario: Any) -> str:

@@ -130,7 +130,7 @@ def build_inputs(scenario: Scenario, data: Dataset) -> Inputs:
     period = range(int(years[0]), int(years[-1]) + 1)
     if period.start < DATA_START or period.stop - 1 > DATA_END:
         # beyond the data every input would be an extrapolation nobody asked for
-        raise ScenarioError(scenario.name, "period",
+        raise ScenarioError(getattr(scenario, "source_file", scenario.name), "period",
                             f"{period.start}-{period.stop - 1} reaches beyond the project data "
                             f"({DATA_START}-{DATA_END}); keep the period inside it")
     # Fill over the whole data span, then cut the period out: a scenario of 1991-1995 still
@@ -145,7 +145,7 @@ def build_inputs(scenario: Scenario, data: Dataset) -> Inputs:
         source = getattr(scenario, "source_file", scenario.name)
         message = (
             f"no partner data for {', '.join(unknown)}; partners are the countries with role "
-            "'partner' in sim/data/countries.csv"
+            f"'partner' in sim/data/countries.csv: {', '.join(sorted(known))}"
         )
         raise ScenarioError(source, f"agents.partners[{partners.index(unknown[0])}]", message)
     attrs = countries.loc[partners].copy()

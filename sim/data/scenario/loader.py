@@ -146,12 +146,22 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Scenario:
         origins = [("milestones", i) for i in range(len(spec.milestones))]
         scenario = _build(path, _own_fields(spec), origins)
         scenario._source_files = (str(path),)
+        if not path.is_relative_to(scenario_dir().resolve()):
+            scenario._observed_edits = tuple(m.id for m in scenario.observed())
         return scenario
     base = _load(_base_path(path, spec.extends), (*chain, path))
     fields, origins = _merge(path, spec, raw, base)
     scenario = _build(path, fields, origins)
     scenario._source_files = (str(path), *base.source_files)
+    scenario._observed_edits = (*base.observed_edits, *_observed_edits(spec, base))
     return scenario
+
+
+def _observed_edits(spec: ScenarioFile, base: Scenario) -> list[str]:
+    """Ids of observed milestones that ``spec`` removes, shifts or adds."""
+    observed = {m.id for m in base.observed()}
+    touched = [mid for mid in (*spec.remove, *spec.shift) if mid in observed]
+    return touched + [m.id for m in spec.add if m.role == "observed"]
 
 
 def _own_fields(spec: ScenarioFile) -> dict[str, Any]:

@@ -184,6 +184,7 @@ class Scenario(Frozen):
     shift: dict[str, dt.date] = Field(default_factory=dict)
     partner_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
     _source_file: str = PrivateAttr(default="")
+    _observed_edits: tuple[str, ...] = PrivateAttr(default=())
     _source_files: tuple[str, ...] = PrivateAttr(default=())
 
     @property
@@ -198,6 +199,15 @@ class Scenario(Frozen):
         extends (empty if built in code). The content cache (:mod:`sim.data.cache`) re-hashes
         them to tell an edited file from an unchanged one."""
         return self._source_files
+
+    @property
+    def observed_edits(self) -> tuple[str, ...]:
+        """Ids of observed milestones this scenario's own files add, remove or shift (or
+        every observed milestone of a base file outside the shipped folder).
+
+        Such edits change the charts, never the score: the scored record is the observed
+        data in ``sim/data/`` (see ``docs/scenarios.md``), so the CLI says so."""
+        return self._observed_edits
 
     @field_validator("partner_overrides")
     @classmethod
@@ -246,7 +256,8 @@ class Scenario(Frozen):
         return [m for m in self.milestones if m.role == "input"]
 
     def observed(self) -> list[Milestone]:
-        """Milestones with role ``observed`` (the record the model is scored on)."""
+        """Milestones with role ``observed``: the record as drawn on charts. The score uses
+        the observed data in ``sim/data/`` (``sim.data.observed``), not these."""
         return [m for m in self.milestones if m.role == "observed"]
 
     def milestones_of(self, type_: str) -> list[Milestone]:
