@@ -10,8 +10,9 @@ score the same decisions; they are deterministic, so one fit per split serves ev
 The main seed fits every split; the further seeds (the ranking's stability) fit the primary
 and vantage splits.
 
-The jobs (paradigm x split x seed) run through :func:`sim.runs.executor.run_jobs`; each job
-carries its own seed, so 1 or N processes give identical tables.
+The jobs (each split's rivals, each paradigm x split x seed fit) run through
+:func:`sim.runs.executor.run_jobs`; each job carries its own seed, so 1 or N processes give
+identical tables.
 """
 
 from __future__ import annotations
@@ -95,10 +96,17 @@ def _splits_of(seed: int, settings: Settings, splits: list[Split]) -> list[Split
     return splits if seed == settings.seeds[0] else [s for s in splits if s.family == "split"]
 
 
-def _paradigm_job(shared: tuple[Inputs, History], job: tuple[str, Split, int, int, int],
-                  ) -> tuple[pd.DataFrame, dict[str, Any]]:
+def _job(shared: tuple[Inputs, History, pd.DataFrame], job: tuple) -> Any:
+    """One job of the protocol: a paradigm fit (``("paradigm", ...)``) or a split's rivals."""
+    if job[0] == RIVAL:
+        return score_rivals(shared[2], job[1].train)
+    return _paradigm_job(shared, job[1:])
+
+
+def _paradigm_job(shared: tuple[Inputs, History, pd.DataFrame],
+                  job: tuple[str, Split, int, int, int]) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Fit one paradigm on one split with one seed; score every year with the fit."""
-    inputs, history = shared
+    inputs, history, _ = shared
     paradigm, split, seed, budget, particles = job
     fit = fit_likelihood(inputs, None, paradigm, train=split.train, budget=budget, seed=seed,
                          particles=particles, history=history)
@@ -124,22 +132,23 @@ def run_protocol(inputs: Inputs, observed: Any, paradigms: Sequence[str], settin
         settings: seeds, budget, particles, processes.
         splits: default: :func:`likelihood_splits` of the scenario's period.
         history: a decision history to use instead of the observed one.
-        progress: ``progress(done, total)`` after each paradigm fit.
+        progress: ``progress(done, total)`` after each job (a fit, or a split's rivals).
     """
     history = history if history is not None else build_history(inputs, observed)
     years = [int(y) for y in history.years]
     splits = splits if splits is not None else likelihood_splits(years[0], years[-1])
     decisions = history_decisions(inputs, history)
-    jobs = [(p, s, seed, settings.budget, settings.particles)
-            for seed in settings.seeds for s in _splits_of(seed, settings, splits)
-            for p in paradigms]
-    results = run_jobs(_paradigm_job, jobs, processes=settings.processes,
-                       shared=(inputs, history), progress=progress)
-    tables = [t for t, _ in results]
-    fit_rows = [r for _, r in results]
+    rival_jobs = [(RIVAL, s) for s in splits]
+    jobs = rival_jobs + [(PARADIGM, p, s, seed, settings.budget, settings.particles)
+                         for seed in settings.seeds for s in _splits_of(seed, settings, splits)
+                         for p in paradigms]
+    results = run_jobs(_job, jobs, processes=settings.processes,
+                       shared=(inputs, history, decisions), progress=progress)
+    tables = [t for t, _ in results[len(rival_jobs):]]
+    fit_rows = [r for _, r in results[len(rival_jobs):]]
     infos = []
-    for split in splits:
-        pointwise, info, n_params = score_rivals(decisions, split.train)
+    for split, (pointwise, info, n_params) in zip(splits, results[: len(rival_jobs)],
+                                                  strict=True):
         train = decisions["year"].between(*split.train)
         n_train = int(train.sum())
         train_ll = pointwise.loc[pointwise["year"].between(*split.train)].groupby(
