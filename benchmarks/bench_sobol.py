@@ -57,7 +57,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--budget", type=int, default=10_000, help="model evaluations")
-    parser.add_argument("--paradigm", default="realist", choices=list(PARADIGMS))
+    parser.add_argument("--paradigm", default=next(iter(PARADIGMS)), choices=list(PARADIGMS))
     parser.add_argument("--outcome", default="R_2008", choices=list(OUTCOMES))
     parser.add_argument("--scenario", default="post-cold-war")
     parser.add_argument("--workers", type=int, default=None, help="default: all cores")

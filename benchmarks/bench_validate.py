@@ -43,7 +43,7 @@ def per_call(fn, repeat: int) -> float:
 
 
 def bench_scoring(inputs, observed) -> dict[str, float]:
-    model = NatoRussiaModel(paradigm="realist", replicas=cal.DEFAULT_REPLICAS, rng=1,
+    model = NatoRussiaModel(paradigm=next(iter(PARADIGMS)), replicas=cal.DEFAULT_REPLICAS, rng=1,
                             inputs=inputs)
     model.run_until(2008.0)
     target = cal.Target(cal.truncate_observed(observed, 2007), (1991, 2007), (1991, 2007))

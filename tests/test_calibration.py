@@ -65,7 +65,7 @@ def synthetic_observed(observed: Observed, model: NatoRussiaModel) -> Observed:
 
 
 @pytest.mark.parametrize("mode", ["replay", "free"])
-@pytest.mark.parametrize("paradigm", ["realist", "liberal", "constructivist"])
+@pytest.mark.parametrize("paradigm", list(PARADIGMS))
 def test_target_reproduces_the_scorecard(inputs, observed, paradigm, mode) -> None:
     """The aggregate skill of every forecaster equals sim.analysis.scoring.score's, in and out of
     sample (the loss is the scorecard's number, not an approximation)."""
@@ -306,3 +306,48 @@ def test_freeze_inputs(inputs) -> None:
     assert frozen.fills[-1].startswith("frozen after 2007")
     with pytest.raises(ValueError):
         freeze_inputs(inputs, 2007, ("partners",))
+
+
+def test_batched_candidates_equal_sequential_evaluations(inputs) -> None:
+    observed = load_observed()
+    for paradigm in PARADIGMS:
+        problem = cal.make_problem(inputs, observed, paradigm, train=(1991, 1996), replicas=3)
+        rng = np.random.default_rng(5)
+        cands = [{n: float(rng.uniform(*problem.space.bounds[n])) for n in problem.space.names}
+                 for _ in range(3)]
+        batched = problem.evaluate_batch(cands)
+        for cand, (loss, num, den) in zip(cands, batched, strict=True):
+            one = problem.evaluate(cand)
+            assert loss == one[0]
+            np.testing.assert_array_equal(num, one[1])
+            np.testing.assert_array_equal(den, one[2])
+
+
+def test_every_fitted_parameter_changes_the_output_in_its_mode(inputs) -> None:
+    # for each mode, every parameter of the search space moves the loss contributions when
+    # set from its lower to its upper bound; the parameters left out (INACTIVE) do not
+    observed = load_observed()
+    for mode in ("replay", "free"):
+        for paradigm in PARADIGMS:
+            problem = cal.make_problem(inputs, observed, paradigm, train=(1991, 2007),
+                                       replicas=4, mode=mode)
+            base = problem.space.defaults
+            from sim.model.params import registry
+
+            specs = registry(paradigm)
+            for name in specs:
+                lo, hi = specs[name].bounds
+                a = problem.evaluate({**base, name: lo} if name in base else base)
+                moved = {**base, name: lo}, {**base, name: hi}
+                if name not in base:  # not fitted in this mode: fixed at the default
+                    problem_all = cal.make_problem(inputs, observed, paradigm,
+                                                   train=(1991, 2007), replicas=4, mode=mode,
+                                                   free=(*base, name))
+                    a = problem_all.evaluate(moved[0])
+                    b = problem_all.evaluate(moved[1])
+                    assert np.array_equal(a[1], b[1]), (mode, name)
+                    assert name in cal.INACTIVE[mode]
+                    continue
+                b = problem.evaluate(moved[1])
+                a = problem.evaluate(moved[0])
+                assert not np.array_equal(a[1], b[1]), (mode, paradigm, name)

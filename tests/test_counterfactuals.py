@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from sim.data.scenario import load_scenario
+from sim.model.paradigms import PARADIGMS
 from sim.runs.experiments import diverge, run_paradigms
 
 COUNTERFACTUALS = ("no-1999-enlargement", "no-baltic-accession-2004",
                    "map-for-ukraine-georgia-2008", "no-kosovo-campaign-1999")
-PARADIGMS = ("realist", "liberal", "constructivist")
 REPLICAS = 4
 
 

@@ -153,9 +153,10 @@ def test_one_or_two_processes_give_byte_identical_outputs(recorded, tmp_path: Pa
 
 
 def test_run_paradigms_in_processes_equals_one_process() -> None:
+    from sim.model.paradigms import PARADIGMS
     from sim.runs.experiments import run_paradigms
 
-    names = ["realist", "liberal", "constructivist"]
+    names = list(PARADIGMS)
     kwargs = {"replicas": 3, "seed": 5, "mode": "free"}
     one = run_paradigms("ratti-2009", names, **kwargs)
     two = run_paradigms("ratti-2009", names, processes=2, **kwargs)
