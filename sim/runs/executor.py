@@ -165,7 +165,7 @@ def _iter_dask(fn, jobs, shared, processes, scheduler, cluster) -> Iterator[tupl
             futures = {client.submit(fn, ref, job, pure=False): i
                        for i, job in enumerate(jobs)}
         try:
-            for future, result in as_completed(list(futures), with_results=True):
+            for future, result in _dask_results(as_completed(list(futures), with_results=True)):
                 yield futures[future], result
         finally:
             client.cancel(list(futures))
@@ -174,6 +174,34 @@ def _iter_dask(fn, jobs, shared, processes, scheduler, cluster) -> Iterator[tupl
             client.close()
         if local is not None:
             local.close()
+
+
+class WorkersLost(ConnectionError):
+    """The dask workers died or the scheduler cancelled the work (one line for the CLI;
+    results already yielded, such as a sweep's saved parts, are kept)."""
+
+
+def _dask_results(pairs: Iterator[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
+    """``(future, result)`` pairs from dask, with lost workers as :class:`WorkersLost`.
+
+    A cancelled future comes back with its exception object as the "result", and a task
+    whose workers all died raises ``KilledWorker``; neither may reach the caller as data.
+    An exception raised by the job itself passes through unchanged.
+    """
+    from concurrent.futures import CancelledError
+
+    from distributed.scheduler import KilledWorker
+
+    try:
+        for future, result in pairs:
+            if isinstance(result, BaseException) or future.status != "finished":
+                kind = type(result).__name__ if isinstance(result, BaseException) else future.status
+                raise WorkersLost(f"the dask work was lost ({kind}): the workers died or the "
+                                  "scheduler went away; results already saved are kept")
+            yield future, result
+    except (KilledWorker, CancelledError) as exc:
+        raise WorkersLost(f"the dask workers died ({type(exc).__name__}); results already "
+                          "saved are kept") from exc
 
 
 # ----------------------------------------------------------------------------- in the workers
