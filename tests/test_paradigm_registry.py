@@ -120,9 +120,12 @@ def test_two_paradigms_may_share_a_bare_parameter_name(shared) -> None:
     assert P.validate({other: {bare: 0.5}, "fourth": {bare: 2.5}}) == got
     defaults = P.default_params()
     assert bare in defaults[other] and bare in defaults["fourth"]
-    # each paradigm's run takes its own value
+    # each paradigm's run takes its own value, from nested or qualified flat keys alike
     assert split_params("fourth", got)[bare] == 2.5
     assert split_params(other, got)[bare] == 0.5
+    flat = {f"{other}.{bare}": 0.5, f"fourth.{bare}": 2.5, "chassis.mu": 0.7}
+    assert split_params("fourth", flat) == {bare: 2.5, "mu": 0.7}
+    assert split_params(other, flat) == {bare: 0.5, "mu": 0.7}
 
 
 def test_a_shared_bare_name_is_refused_as_ambiguous(shared) -> None:

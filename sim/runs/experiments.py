@@ -30,8 +30,11 @@ def resolve(scenario, data=None):
 def split_params(paradigm: str, params: dict[str, float] | None) -> dict[str, float]:
     """Select the chassis parameters and this paradigm's own from a flat or nested dict.
 
-    Accepts ``{"mu": 0.7, "kappa": 1.5}`` or ``{"chassis": {...}, "realist": {...}}``;
-    parameters of other paradigms are ignored (so one file can hold all three).
+    Accepts the nested format ``{"chassis": {...}, "realist": {...}}``, qualified keys
+    ``{"chassis.mu": 0.7, "realist.kappa": 1.5}`` or bare names ``{"mu": 0.7, "kappa": 1.5}``
+    (read as this paradigm's own), or a mix; qualified keys win over bare names, which win
+    over the nested groups. Parameters of other paradigms are ignored, so one file can hold
+    them all, and two paradigms may share a bare name.
     """
     from sim.model.paradigms import PARADIGMS
     from sim.model.parameter import CHASSIS
@@ -39,6 +42,12 @@ def split_params(paradigm: str, params: dict[str, float] | None) -> dict[str, fl
     if paradigm not in PARADIGMS:
         raise ParameterError("--paradigm", paradigm, f"expected one of {list(PARADIGMS)}")
     params = dict(params or {})
+    qualified: dict[str, float] = {}
+    for key in [k for k in params if isinstance(k, str) and "." in k]:
+        group, name = key.split(".", 1)
+        value = params.pop(key)
+        if group in ("chassis", paradigm):
+            qualified[name] = value
     flat: dict[str, float] = {}
     flat.update(params.pop("chassis", {}) or {})
     flat.update(params.pop(paradigm, {}) or {})
@@ -47,6 +56,7 @@ def split_params(paradigm: str, params: dict[str, float] | None) -> dict[str, fl
     flat.update(params)
     own = PARADIGMS[paradigm].parameters
     other = {n for cls in PARADIGMS.values() for n in cls.parameters} - set(own)
+    flat.update(qualified)
     return {k: v for k, v in flat.items() if k in CHASSIS or k in own or k not in other}
 
 
