@@ -37,6 +37,10 @@ from sim.model.parameter import CHASSIS
 from sim.model.teacher import MAX_CATEGORIES, reindex
 
 FLOOR = 1e-6
+#: Particles for scoring (pointwise tables): the log of the filter's unbiased likelihood
+#: estimate is biased low by its variance, a few log units at 16-64 particles on the full
+#: record; 256 brings the bias and the seed spread to about 1-3 (benchmarks/bench_likelihood.py).
+SCORE_PARTICLES = 256
 DYAD = "NATO-RUS"
 PROB_COLUMNS = tuple(f"p_{k}" for k in range(MAX_CATEGORIES))
 POINTWISE_COLUMNS = ("forecaster", "year", "kind", "actor", "outcome", "logp",
@@ -179,7 +183,7 @@ def pointwise_table(result: FilterResult, forecaster: str, group: int = 0) -> pd
 
 
 def teacher_forced(inputs: Inputs, paradigm: str, params: Mapping | None = None, *,
-                   particles: int = 64, seed: int = 0, observed=None,
+                   particles: int = SCORE_PARTICLES, seed: int = 0, observed=None,
                    history: History | None = None, until: int | None = None,
                    latent_noise: bool = True) -> Pointwise:
     """One paradigm's pointwise one-step scores on the observed (or a given) history.
