@@ -1,9 +1,10 @@
 """Benchmark: the parts of ``natosim likelihood`` against a baseline measured in the same run.
 
 Run with ``.venv/bin/python benchmarks/bench_likelihood_cli.py`` (``--quick``: budget 24, 2
-seeds). The baseline is one replay ensemble of every paradigm at 200 replicas (the first step
-of ``make run``), timed in this process just before the parts, so the ratios are comparable
-on a shared machine (the load average is printed with them). Parts:
+seeds). The baseline is one teacher-forced filter pass of every paradigm at its default
+parameters with 200 particles over 1991-2024, timed in this process just before the parts,
+so the ratios are comparable on a shared machine (the load average is printed with them).
+Parts:
 
 * the rivals fitted on every split (deterministic: once per split);
 * the whole protocol (paradigm fits on every split for the main seed, primary and vantage
@@ -28,7 +29,7 @@ from sim.data.inputs import build_inputs
 from sim.data.observed import load_observed
 from sim.data.scenario import load_scenario
 from sim.model.paradigms import PARADIGMS
-from sim.runs.experiments import run_paradigms
+from sim.runs.filter import teacher_forced
 
 
 def timed(fn):
@@ -46,8 +47,8 @@ def main() -> None:
     data, observed = load_data(), load_observed()
     inputs = build_inputs(scenario, data)
     names = list(PARADIGMS)
-    _, baseline = timed(lambda: run_paradigms(scenario, names, mode="replay", replicas=200,
-                                              seed=0, data=data))
+    _, baseline = timed(lambda: [teacher_forced(inputs, p, particles=200, seed=0,
+                                                observed=observed) for p in names])
     decisions = observed_decisions(inputs, observed)
     splits = likelihood_splits(int(inputs.years[0]), int(inputs.years[-1]))
     _, rivals = timed(lambda: [score_rivals(decisions, s.train) for s in splits])
