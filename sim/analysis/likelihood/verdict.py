@@ -52,7 +52,9 @@ def headline(scores: pd.Series, paradigms: list[str], rivals: list[str], window:
         return (f"No theory beats the naive rivals: out of sample ({window}) the best "
                 f"paradigm, {best_p}, has a log score of {_fmt(lp)} against {_fmt(ln)} for "
                 f"{best_naive}, so no paradigm forecasts the observed decisions better than "
-                f"the assumption that nothing changes or happens at its usual rate.")
+                f"the assumption that nothing changes or happens at its usual rate "
+                f"({best_naive}'s advantage is "
+                f"{_significance(pairwise, split, best_naive, best_p)}).")
     if lp > lr:
         return (f"{best_p} is the best forecaster out of sample ({window}) and beats every "
                 f"rival: log score {_fmt(lp)} against {_fmt(lr)} for the best rival, "
