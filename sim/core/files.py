@@ -99,10 +99,36 @@ def save_figure_atomic(fig: Figure, path: str | os.PathLike[str], dpi: int = 150
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
     """Hex sha256 of a file's bytes."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return _fd_sha256(fd)
+    finally:
+        os.close(fd)
+
+
+def regular_file_sha256(path: str | os.PathLike[str]) -> str | None:
+    """Hex sha256 of a regular file's bytes, or ``None`` for a link, a FIFO, a device, a
+    folder or a file that cannot be read (checking a folder someone else filled)."""
+    import stat
+
+    try:
+        if Path(path).is_symlink():
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        return _fd_sha256(fd) if stat.S_ISREG(os.fstat(fd).st_mode) else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _fd_sha256(fd: int) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    while chunk := os.read(fd, 1 << 20):
+        digest.update(chunk)
     return digest.hexdigest()
 
 

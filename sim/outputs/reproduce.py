@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sim.core.errors import InputError
-from sim.core.files import file_sha256
+from sim.core.files import file_sha256, regular_file_sha256
 from sim.core.safeload import (
     MAX_SCENARIO_BYTES,
     parse_json,
@@ -137,32 +137,8 @@ def verify_on_disk(manifest: Mapping[str, Any], folder: str | Path) -> list[File
     folder = Path(folder)
     checks = []
     for name, recorded in sorted(manifest["files"].items()):
-        checks.append(FileCheck(name, recorded, _disk_sha256(folder / name)))
+        checks.append(FileCheck(name, recorded, regular_file_sha256(folder / name)))
     return checks
-
-
-def _disk_sha256(path: Path) -> str | None:
-    import hashlib
-    import os
-    import stat
-
-    try:
-        if path.is_symlink():
-            return None
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        digest = hashlib.sha256()
-        while chunk := os.read(fd, 1 << 20):
-            digest.update(chunk)
-        return digest.hexdigest()
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 def check_inputs(
