@@ -26,6 +26,7 @@ import pandas as pd
 
 from sim.core.errors import ParameterError
 from sim.core.files import sha256_json, write_parquet_atomic
+from sim.core.locks import release_output_dir
 from sim.core.versions import natosim_version
 from sim.model.params import Nested, merge_params, nest
 from sim.runs import executor
@@ -266,6 +267,7 @@ def run_sweep(
             progress(finished, len(points))
     table = collect(out)
     write_parquet_atomic(table, out / RESULTS)
+    release_output_dir(out)  # taken by prepare_dir; also dropped if this process ends
     return table
 
 
