@@ -10,10 +10,12 @@ Protocol and how to read the outputs: ``docs/calibration.md``.
 """
 
 from sim.analysis.calibration.defaults import (
+    DEFAULT_BATCH,
     DEFAULT_BUDGET,
     DEFAULT_REPLICAS,
     DEFAULT_SEED,
     DEFAULT_TRAIN,
+    INACTIVE,
 )
 from sim.analysis.calibration.optimiser import (
     BOUND_TOLERANCE,
@@ -51,7 +53,8 @@ from sim.analysis.calibration.scorer import (
 )
 
 __all__ = [
-    "BOUND_TOLERANCE", "CONTINUOUS", "DEFAULT_BUDGET", "DEFAULT_REPLICAS",
+    "BOUND_TOLERANCE", "DEFAULT_BATCH", "INACTIVE", "CONTINUOUS", "DEFAULT_BUDGET",
+    "DEFAULT_REPLICAS",
     "DEFAULT_SEED", "DEFAULT_TRAIN", "LOSS", "BoundWarning", "Calibration", "Component",
     "Contributions", "Problem", "Progress", "Simulated", "Space", "Target", "Trials",
     "bound_messages", "build_paradigm", "calibrate", "calibrate_problem", "make_problem",

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from sim.analysis.calibration.defaults import (
+    DEFAULT_BATCH,
     DEFAULT_BUDGET,
     DEFAULT_REPLICAS,
     DEFAULT_SEED,
@@ -114,11 +115,17 @@ class Trials:
 
 
 def optimise(problem: Problem, budget: int, seed: int,
-             progress: Progress | None = None) -> Trials:
-    """Minimise ``problem.loss`` with optuna's TPE sampler (seeded, multivariate).
+             progress: Progress | None = None, batch: int = DEFAULT_BATCH) -> Trials:
+    """Minimise the loss with optuna's TPE sampler (seeded, multivariate), ``batch``
+    candidates at a time.
 
-    The first trial is the defaults; the rest follow TPE with ``seed``. Deterministic for a
-    given seed (sequential trials).
+    The first trial is the defaults; the rest follow TPE with ``seed``. Each round asks
+    ``batch`` candidates (``study.ask``), evaluates them in one vectorised model run
+    (:meth:`Problem.evaluate_batch`, identical to evaluating them one by one) and tells
+    their losses. Batched asks change the search, not the scoring: the candidates of a round
+    are proposed from the same history (TPE's density is not updated within a round), so
+    the search adapts every ``batch`` trials instead of every trial; same budget, seeds and
+    batch for every paradigm. Deterministic for a given seed and batch.
     """
     import optuna
 
@@ -127,22 +134,24 @@ def optimise(problem: Problem, budget: int, seed: int,
                                          n_startup_trials=min(20, max(budget // 5, 1)))
     previous = optuna.logging.get_verbosity()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    rows: list[tuple[list[float], float, np.ndarray, np.ndarray]] = []
     try:
         study = optuna.create_study(direction="minimize", sampler=sampler)
         study.enqueue_trial({n: problem.space.defaults[n] for n in names})
-        rows: list[tuple[list[float], float, np.ndarray, np.ndarray]] = []
-        best = [np.inf]
-
-        def objective(trial) -> float:
-            values = {n: trial.suggest_float(n, *problem.space.bounds[n]) for n in names}
-            loss, num, den = problem.evaluate(values)
-            rows.append((list(values.values()), loss, num, den))
-            best[0] = min(best[0], loss)
+        best = np.inf
+        while len(rows) < budget:
+            size = min(max(1, int(batch)), budget - len(rows))
+            trials = [study.ask() for _ in range(size)]
+            values = [{n: t.suggest_float(n, *problem.space.bounds[n]) for n in names}
+                      for t in trials]
+            for trial, vals, (loss, num, den) in zip(trials, values,
+                                                     problem.evaluate_batch(values),
+                                                     strict=True):
+                study.tell(trial, loss)
+                rows.append((list(vals.values()), loss, num, den))
+                best = min(best, loss)
             if progress is not None:
-                progress(len(rows), budget, best[0])
-            return loss
-
-        study.optimize(objective, n_trials=budget)
+                progress(len(rows), budget, best)
     finally:
         optuna.logging.set_verbosity(previous)
     return Trials(values=np.array([r[0] for r in rows], dtype=float),
@@ -152,11 +161,12 @@ def optimise(problem: Problem, budget: int, seed: int,
 
 def calibrate_problem(problem: Problem, budget: int = DEFAULT_BUDGET, *,
                       progress: Progress | None = None,
-                      provenance_extra: Mapping[str, Any] | None = None) -> Calibration:
+                      provenance_extra: Mapping[str, Any] | None = None,
+                      batch: int = DEFAULT_BATCH) -> Calibration:
     """Fit ``problem``; warn (:class:`BoundWarning`) for fitted parameters at a bound."""
     if budget < 1:
         raise ValueError("budget must be at least 1")
-    trials = optimise(problem, budget, problem.seed, progress)
+    trials = optimise(problem, budget, problem.seed, progress, batch)
     names = problem.space.names
     best = dict(zip(names, (float(v) for v in trials.values[trials.best]), strict=True))
     messages = bound_messages(best, problem.space)
@@ -191,7 +201,7 @@ def make_problem(inputs: Inputs, observed: Observed, paradigm: str, *,
     _check_window(inputs, train)
     truncated = truncate_observed(observed, train[1])
     target = Target(truncated, train, train, mode, independent=False)
-    space = mixture_space() if paradigm == "mixture" else search_space(paradigm, free)
+    space = mixture_space() if paradigm == "mixture" else search_space(paradigm, free, mode)
     return Problem(paradigm=paradigm, inputs=inputs, target=target, space=space,
                    fixed={g: dict(v) for g, v in (fixed or {}).items()}, replicas=replicas,
                    seed=seed, mode=mode, observed_partners=tuple(observed.coercion.index))
@@ -235,7 +245,8 @@ def provenance(problem: Problem, budget: int, loss: float, at_bounds: list[str],
         "replicas": int(problem.replicas),
         "seed": int(problem.seed),
         "optimiser": f"optuna {optuna.__version__} TPESampler(multivariate=True, seed="
-                     f"{problem.seed}); first trial = defaults",
+                     f"{problem.seed}); first trial = defaults; batches of {DEFAULT_BATCH} "
+                     "asks",
         "loss": LOSS,
         "best_loss": float(loss),
         "best_skill": float(1.0 - loss),

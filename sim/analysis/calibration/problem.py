@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.analysis.calibration.defaults import DEFAULT_REPLICAS, DEFAULT_SEED
+from sim.analysis.calibration.defaults import DEFAULT_REPLICAS, DEFAULT_SEED, INACTIVE
 from sim.analysis.calibration.scorer import Simulated, Target, summarise
 from sim.data.inputs import Inputs
 from sim.model.paradigms import PARADIGMS, Paradigm
@@ -27,13 +27,16 @@ class Space:
         return tuple(self.bounds)
 
 
-def search_space(paradigm: str, free: tuple[str, ...] | None = None) -> Space:
-    """The chassis parameters and the paradigm's own three (all free unless ``free`` names
-    the qualified ones to fit, e.g. ``("realist.kappa",)``)."""
+def search_space(paradigm: str, free: tuple[str, ...] | None = None,
+                 mode: str = "replay") -> Space:
+    """The chassis parameters and the paradigm's own (all free unless ``free`` names the
+    qualified ones to fit), minus the parameters that have no effect in ``mode``
+    (:data:`~sim.analysis.calibration.defaults.INACTIVE`: ``chassis.c_E`` in replay)."""
     from sim.model.params import registry
 
     specs = registry(paradigm)
-    chosen = list(specs) if free is None else [n for n in free]
+    inactive = INACTIVE.get(mode, ())
+    chosen = [n for n in specs if n not in inactive] if free is None else list(free)
     unknown = [n for n in chosen if n not in specs]
     if unknown:
         raise ValueError(f"unknown parameters {unknown}; valid: {list(specs)}")
@@ -114,6 +117,30 @@ class Problem:
         num, den = self.target.sim_rows(self.summary(self.simulate(values)))
         skill = self.target.stack(("sim",), num[None], den[None]).aggregate()[-1, 0]
         return float(1.0 - skill), num, den
+
+    def evaluate_batch(self, candidates: Sequence[Mapping[str, float]]
+                       ) -> list[tuple[float, np.ndarray, np.ndarray]]:
+        """:meth:`evaluate` of several parameter sets in one vectorised model run
+        (:mod:`.batch`); identical to evaluating them one by one. The mixture, whose
+        weights are not per-replica vectors, is evaluated one by one."""
+        if len(candidates) <= 1 or self.paradigm == "mixture":
+            return [self.evaluate(c) for c in candidates]
+        from sim.analysis.calibration.batch import BatchModel, split_recorded, stack_parameters
+
+        params = stack_parameters([self.nested(c) for c in candidates], self.replicas)
+        model = BatchModel(paradigm=build_paradigm(self.paradigm, params), mode=self.mode,
+                           rng=self.seed, inputs=self.inputs, batch=len(candidates),
+                           replicas_each=self.replicas, **params.get("chassis", {}))
+        model.run_until(float(self.target.until + 1))
+        out = []
+        for years, series, partners in split_recorded(*model.recorded(), len(candidates),
+                                                      self.replicas):
+            sim = summarise(years, series, partners, tuple(self.inputs.partners),
+                            self.observed_partners)
+            num, den = self.target.sim_rows(sim)
+            skill = self.target.stack(("sim",), num[None], den[None]).aggregate()[-1, 0]
+            out.append((float(1.0 - skill), num, den))
+        return out
 
 
 def build_paradigm(paradigm: str, params: Mapping[str, Mapping[str, float]]) -> Paradigm:
