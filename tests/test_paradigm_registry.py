@@ -170,3 +170,44 @@ def test_no_module_outside_the_paradigms_names_a_paradigm() -> None:
             if isinstance(node, ast.Constant) and node.value in PARADIGMS:
                 found.append(f"{where}:{node.lineno}: {node.value!r}")
     assert not found, "\n".join(found)
+
+
+# --------------------------------------------------------------------------- the mixture
+
+
+def _plan(paradigms: tuple[str, ...]):
+    from sim.analysis.validation import Plan
+
+    return Plan(paradigms=paradigms, splits=(), origins=(), last=2024, notes=())
+
+
+def test_the_mixture_spans_every_registered_paradigm(fourth, monkeypatch) -> None:
+    from sim.model.paradigms.mixture import Mixture
+
+    monkeypatch.setitem(PARADIGMS, "fourth", fourth)
+    names = tuple(PARADIGMS)
+    mixture = Mixture()
+    assert tuple(mixture.components) == names and len(mixture.parameters) == len(names) - 1
+    assert mixture.weights == pytest.approx(dict.fromkeys(names, 1 / len(names)))
+    assert _plan(names).with_mixture and not _plan(names[:-1]).with_mixture
+
+
+def test_the_mixture_is_skipped_when_two_paradigms_keep_state(fourth, monkeypatch) -> None:
+    """The mixture carries one component's memory; a second stateful one is refused."""
+    from sim.model.paradigms.mixture import Mixture, stateful_components
+
+    class Remembering(fourth):
+        name = "remembering"
+
+        def initial_memory(self, replicas: int):  # noqa: ANN201
+            return super().initial_memory(replicas) + 0.5
+
+    class Recalling(Remembering):
+        name = "recalling"
+
+    monkeypatch.setitem(PARADIGMS, "remembering", Remembering)
+    monkeypatch.setitem(PARADIGMS, "recalling", Recalling)
+    assert {"remembering", "recalling"} <= set(stateful_components(PARADIGMS.values()))
+    assert not _plan(tuple(PARADIGMS)).with_mixture
+    with pytest.raises(P.ParameterError, match="at most one stateful component"):
+        Mixture()
