@@ -11,12 +11,14 @@ from typing import Annotated
 import typer
 
 from sim.cli.common import (
-    DebugOption,
+    ForceOption,
+    ParadigmsOption,
+    ProcessesOption,
+    ScenarioArg,
     app,
     check_processes,
     check_seed,
     default_out_dir,
-    handle_errors,
     load_scenario_arg,
     parse_paradigms,
 )
@@ -33,33 +35,28 @@ def _check_range(option: str, value: int, lo: int, hi: int) -> None:
 
 
 @app.command()
-@handle_errors
 def likelihood(
-    ctx: typer.Context,
-    scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
-    paradigms: Annotated[
-        str, typer.Option(help="Registered paradigms, a comma list, or all.")
-    ] = "all",
+    scenario: ScenarioArg,
+    paradigms: ParadigmsOption = "all",
     seed: Annotated[int, typer.Option(help="Main seed (fits and particle filter).")] = 0,
     seeds: Annotated[
         int, typer.Option(help="Seeds seed, seed+1, ... for the ranking's stability (>= 5 "
                           "recommended).")
     ] = 5,
     budget: Annotated[
-        int | None, typer.Option(help="Points evaluated per likelihood fit [default: 96].")
+        int | None, typer.Option(help="Points evaluated per likelihood fit [default: "
+                                 "sim.analysis.likelihood.fit.DEFAULT_BUDGET].")
     ] = None,
     particles: Annotated[
-        int | None, typer.Option(help="Particles of the filter [default: 32].")
+        int | None, typer.Option(help="Particles of the filter [default: "
+                                 "sim.analysis.likelihood.fit.DEFAULT_PARTICLES].")
     ] = None,
-    processes: Annotated[
-        int, typer.Option(help="Worker processes (results do not depend on it).")
-    ] = 1,
+    processes: ProcessesOption = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Output folder [default: results/<scenario-name>/likelihood]."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace earlier results.")] = False,
-    debug: DebugOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Fit every paradigm and rival by likelihood, compare them out of sample, write all."""
     from sim.analysis.likelihood.fit import DEFAULT_BUDGET, DEFAULT_PARTICLES
