@@ -13,6 +13,12 @@ from scipy.special import expit
 CUTS = np.array([1.0, 2.0, 3.0])  # coercion levels 1..3 sit at c_F, 2 c_F, 3 c_F
 
 
+def logit(u):
+    """log(u / (1 - u)): ``u < expit(y)`` exactly when ``logit(u) < y`` (the sampling rules
+    compare a uniform draw with a logistic probability this way, without the exponential)."""
+    return np.log(u / (1.0 - u))
+
+
 def relation(r, h_r, h_n, mu, shock):
     """R(t) = mu R(t-1) + (1 - mu) tanh(-(H_R + H_N) / 2) + shock, kept in [-1, 1]."""
     return np.clip(mu * r + (1.0 - mu) * np.tanh(-0.5 * (h_r + h_n)) + shock, -1.0, 1.0)
@@ -35,8 +41,10 @@ def institutions(s, menu, h_r, h_n, beta, h_bar, u_suspend, u_upgrade):
     Returns:
         (new S, suspended flag), both ``(K,)`` integer arrays.
     """
-    p_russia, p_nato, p_up = institution_probabilities(h_r, h_n, beta, h_bar)
-    suspend = (s > 0) & ((u_suspend[:, 0] < p_russia) | (u_suspend[:, 1] < p_nato))
+    # u < logistic(y) is logit(u) < y: no exponential for the two suspension draws
+    suspend = (s > 0) & ((logit(u_suspend[:, 0]) < beta * (h_r - h_bar))
+                         | (logit(u_suspend[:, 1]) < beta * (h_n - h_bar)))
+    p_up = expit(beta * (h_bar - h_r)) * expit(beta * (h_bar - h_n))
     upgrade = ~suspend & (s < menu) & (u_upgrade < p_up)
     new = np.where(suspend, 0, np.where(upgrade, menu, s))
     return new.astype(np.int8), suspend.astype(np.int8)
@@ -53,8 +61,15 @@ def coercion(propensity, loss, member, active, mu, beta, c_f, article5, u):
         (new propensity ``(K, P)``, F ``(K, P)`` int8).
     """
     z = coercion_propensity(propensity, loss, mu)
-    p_at_least = coercion_at_least(z, member, beta, c_f, article5)
-    return z, coercion_level(p_at_least, u, active)
+    # u < P(F >= k) = logistic(y_k) is logit(u) < y_k, with the y_k of coercion_at_least:
+    # one logarithm per partner instead of three exponentials, and no (K, P, 3) arrays
+    effective = z - article5 * member
+    cuts = np.multiply.outer(np.asarray(c_f), CUTS)  # (3,), or (K, 1, 3) per replica
+    lu = logit(u)
+    level = np.zeros(lu.shape, dtype=np.int8)
+    for k in range(len(CUTS)):
+        level += lu < beta * (effective - cuts[..., k])
+    return z, level * np.asarray(active, dtype=np.int8)
 
 
 def alignment(a, pull, mu, shock, active):

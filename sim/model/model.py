@@ -34,6 +34,8 @@ ENDOGENOUS_IN_FREE = {
 }
 _SERIES = SERIES_COLUMNS[3:]
 _PARTNER = PARTNER_COLUMNS[4:]
+_PARTNER_DTYPES = {"status": np.int8, "coercion": np.int8}
+_PROSPECT = np.asarray(PROSPECT_BY_STATUS)
 
 
 class Nato(mesa.Agent):
@@ -237,7 +239,9 @@ class NatoRussiaModel(mesa.Model):
         self.nato.hostility0 = np.array(first.H_N)
         T = len(inp.years)
         self._series = np.zeros((T, len(_SERIES), K))
-        self._partner_rec = np.zeros((T, len(_PARTNER), K, P))
+        # one (T, K, P) array per partner column; the integer columns as int8
+        self._partner_rec = {name: np.zeros((T, K, P), dtype=_PARTNER_DTYPES.get(name, float))
+                             for name in _PARTNER}
 
     def _schedule_milestones(self) -> None:
         self._events = []
@@ -329,25 +333,36 @@ class NatoRussiaModel(mesa.Model):
     def member(self) -> np.ndarray:
         return (self.status == 3).astype(float)
 
+    def _status_rows(self) -> np.ndarray:
+        """The partner statuses the year's arithmetic reads: ``(1, P)`` in replay, where the
+        statuses are forced by the milestones and so the same in every replica (the values,
+        and so every result, are those of the ``(K, P)`` array), else ``(K, P)``."""
+        return self.status[:1] if self.mode == "replay" else self.status
+
     @property
     def active_now(self) -> np.ndarray:
         return self.inputs.active[self.inputs.index(self.year)]
 
-    def _capabilities(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+    def _capabilities(self, i: int, member: np.ndarray | None = None
+                      ) -> tuple[np.ndarray, np.ndarray]:
         inp = self.inputs
-        gdp_nato = inp.gdp_nato_core[i] + (self.member * inp.gdp[i]).sum(axis=1)
+        if member is None:
+            member = (self._status_rows() == 3).astype(float)
+        gdp_nato = inp.gdp_nato_core[i] + (member * inp.gdp[i]).sum(axis=1)
         c_nato = self.nato.burden / 100.0 * gdp_nato
         c_russia = self.russia.burden / 100.0 * inp.gdp_russia[i]
         return c_nato, c_russia
 
     def _view(self, year: int) -> View:
         inp, i = self.inputs, self.inputs.index(year)
-        c_nato, c_russia = self._capabilities(i)
+        status = self._status_rows()
+        member = (status == 3).astype(float)
+        c_nato, c_russia = self._capabilities(i, member)
         active = inp.active[i]
-        prospect = np.asarray(PROSPECT_BY_STATUS)[self.status]
-        prospect = np.maximum(prospect, CONSTANTS["pledge_prospect"] * self.pledged)
+        prospect = _PROSPECT[status]
+        pledged = self.pledged[:1] if status.shape[0] == 1 else self.pledged
+        prospect = np.maximum(prospect, CONSTANTS["pledge_prospect"] * pledged)
         buffer = inp.w * inp.buffer * active
-        member = self.member
         superiority = c_russia[:, None] / (c_russia[:, None] + inp.milex[i]) * (1.0 - member)
         occupancy = (prospect * buffer).sum(axis=1, keepdims=True) / max(buffer.sum(), 1e-12)
         return View(  # dyad-level quantities as (K, 1) columns: see sim/paradigms/base.py
@@ -472,8 +487,8 @@ class NatoRussiaModel(mesa.Model):
         for j, name in enumerate(_SERIES):
             self._series[t, j] = values[name]
         partner_values = (self.alignment, self.status, self.level, app.L_R, app.V_N, app.G)
-        for j, values_kp in enumerate(partner_values):
-            self._partner_rec[t, j] = values_kp
+        for name, values_kp in zip(_PARTNER, partner_values, strict=True):
+            self._partner_rec[name][t] = values_kp
 
     # ----------------------------------------------------------------- outputs
     @property
@@ -521,7 +536,7 @@ class NatoRussiaModel(mesa.Model):
         """
         done = self.year - self.start
         series = {name: self._series[:done, j] for j, name in enumerate(_SERIES)}
-        partners = {name: self._partner_rec[:done, j] for j, name in enumerate(_PARTNER)}
+        partners = {name: self._partner_rec[name][:done] for name in _PARTNER}
         return self.inputs.years[:done], series, partners
 
     def records(self) -> Records:
@@ -534,7 +549,7 @@ class NatoRussiaModel(mesa.Model):
             years=self.inputs.years[:done],
             partners=self.inputs.partners,
             series=self._series[:done],
-            partner_values=self._partner_rec[:done],
+            partner_values={name: self._partner_rec[name][:done] for name in _PARTNER},
             meta={"mode": self.mode, "replicas": self.K,
                   "params": {self.paradigm.name: {
                       k: float(v) if np.ndim(v) == 0 else np.ravel(v).tolist()
