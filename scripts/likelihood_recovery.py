@@ -15,8 +15,10 @@ Writes, atomically, into ``docs/likelihood/`` (and the figure into ``docs/img/``
   histories (paradigm, replication, parameter, truth, estimate, scaled_error).
 * ``profiles.csv`` and ``identification.csv``: profile likelihoods on the observed training
   record (1991-2007). For every paradigm and searched parameter, the parameter is fixed at
-  each of ``--grid`` values across its range and the others are re-fitted; ``drop`` is the
-  fall of the profile below its maximum. Verdict: ``identified`` (the profile falls by at
+  each of ``--grid`` values across its range and the others are re-fitted; each grid value
+  is then also evaluated with every other grid value's re-fitted others, and the profile
+  is the best of these (``refit_loglik`` is the re-fit alone); ``drop`` is the fall of the
+  profile below its maximum. Verdict: ``identified`` (the profile falls by at
   least 1.92, the 95 % likelihood-ratio cut, on both sides of its maximum), ``one-sided``
   (on one side only: bounded, e.g. "at least this sharp") or ``flat`` (nowhere).
 * ``docs/img/likelihood_profiles.png``: the profiles.
@@ -39,6 +41,7 @@ from sim.analysis.likelihood.fit import (
     fit_likelihood,
     parameter_specs,
     searched_parameters,
+    train_loglik,
 )
 from sim.analysis.likelihood.recovery import parameter_recovery, random_truth, simulate_history
 from sim.core.files import save_figure_atomic, write_csv_atomic, write_text_atomic
@@ -87,8 +90,23 @@ def _profile_job(shared, job):
     fit = fit_likelihood(inputs, None, paradigm, train=TRAIN, budget=settings["profile_budget"],
                          seed=settings["seed"], particles=settings["particles"],
                          history=history, searched=others, fixed={name: value})
+    flat = {f"{g}.{k}": v for g, d in fit.params.items() for k, v in d.items()}
     return {"paradigm": paradigm, "parameter": name, "value": value,
-            "profile_loglik": fit.train_loglik}
+            "refit_loglik": fit.train_loglik, "others": {n: flat[n] for n in others}}
+
+
+def _envelope_job(shared, job):
+    """Each grid value of one parameter evaluated with every grid value's re-fitted others
+    (one vectorised run): the profile is the best of them, which repairs a re-fit that
+    stopped short of its optimum (profiles are maximisations, so any point is a lower
+    bound)."""
+    inputs, history, settings = shared
+    paradigm, name, values, others = job
+    defaults = {n: p.default for n, p in parameter_specs(paradigm).items()}
+    points = [{**defaults, **o, name: v} for v in values for o in others]
+    ll = train_loglik(inputs, paradigm, points, history, TRAIN,
+                      particles=settings["particles"], seed=settings["seed"])
+    return ll.reshape(len(values), len(others)).max(axis=1)
 
 
 def identification(profiles: pd.DataFrame) -> pd.DataFrame:
@@ -173,8 +191,15 @@ def main(argv: list[str] | None = None) -> None:
         for name in searched:
             jobs += [(paradigm, name, float(v), searched)
                      for v in np.linspace(*specs[name].bounds, args.grid)]
-    profiles = pd.DataFrame(run_jobs(_profile_job, jobs, processes=args.processes,
-                                     shared=(inputs, history, settings)))
+    refits = pd.DataFrame(run_jobs(_profile_job, jobs, processes=args.processes,
+                                   shared=(inputs, history, settings)))
+    groups = list(refits.groupby(["paradigm", "parameter"], sort=False))
+    envelopes = run_jobs(_envelope_job, [(p, n, g["value"].tolist(), g["others"].tolist())
+                                         for (p, n), g in groups],
+                         processes=args.processes, shared=(inputs, history, settings))
+    profiles = pd.concat([g.assign(profile_loglik=np.maximum(env, g["refit_loglik"]))
+                          for ((_, g), env) in zip(groups, envelopes, strict=True)])
+    profiles = profiles.drop(columns="others")
     profiles["drop"] = (profiles.groupby(["paradigm", "parameter"])["profile_loglik"]
                         .transform("max") - profiles["profile_loglik"])
     out = args.out
