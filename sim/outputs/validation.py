@@ -31,6 +31,9 @@ TABLES = {
     "mixture.csv": ("mixture", ["split", "component"]),
     "frozen.csv": ("frozen", ["split", "forecaster"]),
     "frozen_differences.csv": ("frozen_differences", ["split", "a", "b"]),
+    "tests.csv": ("tests", ["split", "sample", "paradigm", "baseline"]),
+    "seed_skills.csv": ("seed_skills", ["seed", "forecaster"]),
+    "seed_tests.csv": ("seed_tests", ["seed", "paradigm", "baseline"]),
     "verdict.csv": ("verdict", None),
 }
 

@@ -50,7 +50,7 @@ def _score_all(observed: Observed, plan: Plan,
                fitted: Mapping[tuple[str, int], cal.Calibration],
                runs: Mapping[tuple[str, int, str], Run],
                settings: Settings) -> dict[str, pd.DataFrame]:
-    skills, diffs, mixture, frozen, frozen_diffs = [], [], [], [], []
+    skills, diffs, mixture, frozen, frozen_diffs, tests = [], [], [], [], [], []
     forecasters = (*plan.paradigms, *((MIXTURE,) if plan.with_mixture else ()))
     for k, split in enumerate(plan.splits):
         end = split.train[1]
@@ -61,7 +61,8 @@ def _score_all(observed: Observed, plan: Plan,
             idx = block_bootstrap(len(target.years), settings.n_boot, _rng(settings.seed, k, j))
             skills.append(skill_rows(contrib, idx, split.name, sample))
             diffs.append(difference_rows(contrib, idx, plan.paradigms, split.name, sample))
-            if sample == "out of sample":
+            tests.append(test_rows(contrib, plan.paradigms, split.name, sample, settings.seed))
+            if sample == "out of sample" and _has_frozen(runs, split):
                 rows, paired = _frozen_rows(split, plan, runs, contrib, idx)
                 frozen.append(rows)
                 frozen_diffs.append(paired)
@@ -73,7 +74,35 @@ def _score_all(observed: Observed, plan: Plan,
             "mixture": pd.concat(mixture, ignore_index=True) if mixture else pd.DataFrame(),
             "frozen": pd.concat(frozen, ignore_index=True) if frozen else pd.DataFrame(),
             "frozen_differences": (pd.concat(frozen_diffs, ignore_index=True) if frozen_diffs
-                                   else pd.DataFrame())}
+                                   else pd.DataFrame()),
+            "tests": pd.concat(tests, ignore_index=True)}
+
+
+def _has_frozen(runs: Mapping[tuple[str, int, str], Run], split: Split) -> bool:
+    return any(k[1] == split.train[1] and k[2] == "frozen" for k in runs)
+
+
+def test_rows(contrib: cal.Contributions, paradigms: Sequence[str], split: str, sample: str,
+              seed: int) -> pd.DataFrame:
+    """Diebold–Mariano (HLN, h = BLOCK) tests of each paradigm against each baseline on the
+    per-year losses (:meth:`Contributions.yearly_losses`), and membership of the 95 % model
+    confidence set over paradigms and baselines."""
+    from sim.analysis.scoring import confidence_set, diebold_mariano
+
+    losses = contrib.yearly_losses()
+    names = [n for n in (*BASELINES, *paradigms) if n in contrib.names]
+    mcs = confidence_set(losses[[contrib.row(n) for n in names]].T, names, block=BLOCK,
+                         seed=seed)
+    rows = []
+    for p in paradigms:
+        for b in BASELINES:
+            dm = diebold_mariano(losses[contrib.row(p)], losses[contrib.row(b)], BLOCK)
+            rows.append({"split": split, "sample": sample, "paradigm": p, "baseline": b,
+                         "loss_diff": dm.mean, "dm": dm.statistic, "p": dm.pvalue,
+                         "n": dm.n, "in_mcs": p in mcs.included,
+                         "baseline_in_mcs": b in mcs.included,
+                         "mcs_p": mcs.pvalues.get(p, float("nan"))})
+    return pd.DataFrame(rows)
 
 
 def _split_records(runs: Mapping[tuple[str, int, str], Run], plan: Plan, split: Split):

@@ -21,6 +21,7 @@ LEVEL = 0.95
 DEFAULT_EVAL_REPLICAS = 100
 FROZEN_FIELDS: tuple[str, ...] = ("dem_russia", "gdp_russia")
 MIXTURE = "mixture"
+DEFAULT_SEEDS = 5  # seeds (model and optimiser) the headline verdict is computed over
 
 #: ``progress(stage, done, total)``: called as jobs finish.
 Progress = Callable[[str, int, int], None]
@@ -66,6 +67,7 @@ class Settings:
     n_boot: int = N_BOOT
     mode: str = "replay"
     processes: int | None = None
+    seeds: int = DEFAULT_SEEDS
 
     @property
     def eval_seed(self) -> int:
@@ -130,4 +132,5 @@ def _span(window: tuple[int, int]) -> str:
 def _settings_dict(settings: Settings) -> dict[str, Any]:
     return {"budget": settings.budget, "replicas": settings.replicas, "seed": settings.seed,
             "eval_replicas": settings.eval_replicas, "eval_seed": settings.eval_seed,
-            "n_boot": settings.n_boot, "mode": settings.mode}
+            "n_boot": settings.n_boot, "mode": settings.mode, "seeds": settings.seeds,
+            "default_budget": cal.DEFAULT_BUDGET}

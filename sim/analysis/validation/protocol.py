@@ -57,6 +57,10 @@ class Validation:
         mixture: encompassing weights with bootstrap intervals, by split.
         frozen: test skill with and without frozen inputs, by split and paradigm.
         frozen_differences: paired differences between paradigms with frozen inputs.
+        tests: Diebold–Mariano tests of each paradigm against each baseline and membership
+            of the model confidence set, by split and sample.
+        seed_skills, seed_tests: the primary split's out-of-sample skills and tests for
+            every seed of the repeat (``seed`` column).
         verdict: the plain-language verdict (``topic``, ``finding``).
         records: split name -> the evaluation runs of that split's fitted models (one
             ``Records`` with every forecaster), for the observed-vs-simulated charts.
@@ -70,6 +74,9 @@ class Validation:
     mixture: pd.DataFrame
     frozen: pd.DataFrame
     frozen_differences: pd.DataFrame
+    tests: pd.DataFrame
+    seed_skills: pd.DataFrame
+    seed_tests: pd.DataFrame
     verdict: pd.DataFrame
     records: dict[str, Any]
     observed: Observed
@@ -127,7 +134,14 @@ def validate(scenario="post-cold-war", paradigms: Sequence[str] = THEORIES,
     fitted = _calibrate_all(inputs, observed, plan, settings, progress)
     evals = _evaluate_all(inputs, observed, plan, fitted, settings)
     report = _score_all(observed, plan, fitted, evals, settings)
-    verdict = make_verdict(report, plan)
+    from sim.analysis.validation.seeds import repeat_rows
+
+    report["seed_skills"], report["seed_tests"] = repeat_rows(
+        inputs, observed, plan, settings, report["skills"], report["tests"],
+        _seed_progress(progress))
+    bounds = [f"{p} (train to {end}): {m}" for (p, end), r in sorted(fitted.items())
+              if p != MIXTURE and end == plan.splits[0].train[1] for m in r.at_bounds]
+    verdict = make_verdict(report, plan, settings=settings, at_bounds=bounds)
     records = {s.name: _split_records(evals, plan, s) for s in plan.splits}
     for joined in records.values():
         joined.meta["scenario"] = loaded.name
@@ -139,3 +153,9 @@ def validate(scenario="post-cold-war", paradigms: Sequence[str] = THEORIES,
             "notes": plan.notes}
     return Validation(calibrations=fitted, verdict=verdict, meta=meta, records=records,
                       observed=observed, **report)
+
+
+def _seed_progress(progress: Progress | None):
+    if progress is None:
+        return None
+    return lambda done, total: progress("further seeds", done, total)

@@ -13,14 +13,18 @@ from sim.analysis.validation.plan import MIN_YEARS, MIXTURE, Plan, Split
 # =========================================================================== the verdict
 
 
-def make_verdict(report: Mapping[str, pd.DataFrame], plan: Plan) -> pd.DataFrame:
+def make_verdict(report: Mapping[str, pd.DataFrame], plan: Plan, *, settings: Any = None,
+                 at_bounds: Sequence[str] = ()) -> pd.DataFrame:
     """The plain-language verdict table, generated from the numbers.
+
+    The first row (``overall``) follows :func:`headline`; the rest describe each split,
+    sample, horizon, the mixture and the frozen inputs.
 
     Returns:
         Columns ``topic`` and ``finding``, one row per question answered.
     """
     skills, diffs = report["skills"], report["differences"]
-    rows = [("overall", _overall(skills, diffs, plan))]
+    rows = [("overall", headline(report, plan, settings=settings, at_bounds=at_bounds))]
     for split in plan.splits:
         for sample in ("in sample", "out of sample"):
             rows.append((f"{split.name}, {sample}",
@@ -91,59 +95,6 @@ def _best_sentence(skills: pd.DataFrame, diffs: pd.DataFrame, plan: Plan, split:
     return text + "."
 
 
-def _overall(skills: pd.DataFrame, diffs: pd.DataFrame, plan: Plan) -> str:
-    if not plan.splits:
-        return "no split fits inside the scenario's period: nothing to judge."
-    split = plan.splits[0].name
-    ranked = _ranked(skills, split, "out of sample", plan.paradigms)
-    best = ranked.iloc[0]["forecaster"]
-    if len(ranked) == 1:
-        return f"only {best} was run: no comparison."
-    others = [o for o in ranked["forecaster"].iloc[1:]]
-    beaten = [o for o in others if _diff(diffs, split, "out of sample", best, o)["lo"] > 0]
-    text = f"Out of sample on the {split} split, {best} reproduces the observed relations best"
-    if len(beaten) == len(others):
-        text += f", distinguishably better than {' and '.join(others)} at 95 %."
-    elif beaten:
-        tied = [o for o in others if o not in beaten]
-        text += (f"; better than {' and '.join(beaten)} at 95 %, but not distinguishable "
-                 f"from {' and '.join(tied)}.")
-    else:
-        text += (f", but it is not distinguishable from {' or '.join(others)} at 95 %: "
-                 "the data do not single out one paradigm.")
-    top = ranked.iloc[0]
-    text += (f" Against the naive baselines, {best} is "
-             f"{_against_baselines(float(top['lo']), float(top['hi']))} (skill "
-             f"{_num(top['skill'])} {_ci(top['lo'], top['hi'])}).")
-    if "realist" in plan.paradigms:
-        text += " " + _ratti(diffs, split, plan, best, top)
-    return text
-
-
-def _ratti(diffs: pd.DataFrame, split: str, plan: Plan, best: str,
-           top: pd.Series | None = None) -> str:
-    """Ratti (2009) claims realism explains best: what this run says about it."""
-    rivals = [p for p in plan.paradigms if p != "realist"]
-    if not rivals:
-        return ""
-    beats_baselines = top is None or (best == "realist" and float(top.get("lo", np.nan)) > 0)
-    worse = [p for p in rivals if _diff(diffs, split, "out of sample", "realist", p)["hi"] < 0]
-    better = [p for p in rivals if _diff(diffs, split, "out of sample", "realist", p)["lo"] > 0]
-    if len(better) == len(rivals) and beats_baselines:
-        return "Ratti's (2009) claim that realism explains best is supported here."
-    if len(better) == len(rivals):
-        return ("Realism does better than its rivals at 95 %, but not better than the naive "
-                "baselines: Ratti's (2009) claim is supported only relative to the other "
-                "theories.")
-    if worse:
-        verb = "does" if len(worse) == 1 else "do"
-        return (f"Ratti's (2009) claim that realism explains best is contradicted: "
-                f"{' and '.join(worse)} {verb} better at 95 %.")
-    return ("Ratti's (2009) claim that realism explains best is neither supported nor "
-            f"contradicted at 95 % (realist {'is' if best == 'realist' else 'is not'} ranked "
-            "first).")
-
-
 def _horizon_sentence(horizons: pd.DataFrame, plan: Plan) -> str:
     rows = horizons[horizons["kind"] == "paradigm"]
     parts = []
@@ -204,3 +155,105 @@ def _frozen_sentence(frozen: pd.DataFrame, frozen_diffs: pd.DataFrame, diffs: pd
     depends = best_real != best_frozen or bool(lost)
     return text + (": the leading paradigm's advantage depends on these inputs." if depends else
                    ": no paradigm's lead depends on these inputs.")
+
+
+# =========================================================================== the headline
+
+SIGNIFICANCE = 0.05  # two-sided DM test size; 95 % intervals for paired differences
+
+
+def beats(tests: pd.DataFrame, paradigm: str, baseline: str) -> int:
+    """+1: the paradigm's loss is lower at 5 % (DM-HLN); -1: higher at 5 %; 0: neither."""
+    row = tests[(tests["paradigm"] == paradigm) & (tests["baseline"] == baseline)]
+    if row.empty or not np.isfinite(row["p"].iloc[0]) or row["p"].iloc[0] >= SIGNIFICANCE:
+        return 0
+    return 1 if row["loss_diff"].iloc[0] < 0 else -1
+
+
+def headline(report: Mapping[str, pd.DataFrame], plan: Plan, *, settings: Any = None,
+             at_bounds: Sequence[str] = ()) -> str:
+    """The overall verdict, by one rule applied to every paradigm alike.
+
+    On the primary split out of sample, with P the paradigm of highest aggregate skill:
+
+    * first sentence: whether any paradigm beats EVERY naive baseline (higher aggregate
+      skill than each baseline; "significantly" when the DM-HLN test agrees at 5 %). When
+      none does, the sentence says so before naming P;
+    * a paradigm's claim to explain best is *supported* when it beats every rival (paired
+      bootstrap difference > 0 at 95 %) and every baseline (DM at 5 %); it is
+      *contradicted* when some rival beats it (difference < 0 at 95 %) and that rival beats
+      every baseline (DM at 5 %): mirrored conditions; otherwise neither;
+    * how many seeds (model and optimiser) agree on P and on P beating every baseline;
+    * a warning when the budget is below the documented default, and the parameters at a
+      bound.
+    """
+    split = plan.splits[0].name
+    out = report["skills"]
+    out = out[(out["split"] == split) & (out["sample"] == "out of sample")]
+    tests = report["tests"]
+    tests = tests[(tests["split"] == split) & (tests["sample"] == "out of sample")]
+    par = out[out["forecaster"].isin(plan.paradigms)].sort_values("skill", ascending=False,
+                                                                  kind="stable")
+    base = out[out["kind"] == "baseline"].sort_values("skill", ascending=False, kind="stable")
+    best, top = par.iloc[0]["forecaster"], float(par.iloc[0]["skill"])
+    top_base, top_base_skill = base.iloc[0]["forecaster"], float(base.iloc[0]["skill"])
+    winners = [p for p in par["forecaster"] if float(par.set_index("forecaster").loc[p, "skill"])
+               > top_base_skill]
+    base_text = f"the best baseline, {top_base.replace('_', ' ')}, scores {_num(top_base_skill)}"
+    if not winners:
+        text = (f"No paradigm beats every naive baseline out of sample on the {split} split "
+                f"({base_text}). The highest-scoring paradigm is {best} ({_num(top)}).")
+    else:
+        sig = all(beats(tests, best, b) == 1 for b in base["forecaster"])
+        text = (f"Out of sample on the {split} split, {best} scores highest ({_num(top)}) and "
+                f"beats every naive baseline ({base_text}); "
+                + ("significantly against each (DM-HLN, 5 %)." if sig else
+                   "not significantly against each (DM-HLN, 5 %)."))
+    text += " " + _claims(report["differences"], tests, plan, split, base["forecaster"].tolist())
+    text += _seed_sentence(report, plan, best)
+    if settings is not None:
+        from sim.analysis.calibration import DEFAULT_BUDGET
+
+        if settings.budget < DEFAULT_BUDGET:
+            text += (f" Warning: budget {settings.budget} is below the documented default "
+                     f"{DEFAULT_BUDGET}; the fits may not have converged.")
+    if at_bounds:
+        text += " Parameters at a bound: " + "; ".join(at_bounds) + "."
+    return text
+
+
+def _claims(diffs: pd.DataFrame, tests: pd.DataFrame, plan: Plan, split: str,
+            baselines: Sequence[str]) -> str:
+    """Supported / contradicted / neither for each paradigm, by mirrored conditions."""
+    if len(plan.paradigms) < 2:
+        return f"Only {plan.paradigms[0]} was run: no comparison between paradigms."
+    parts = []
+    for p in plan.paradigms:
+        rivals = [q for q in plan.paradigms if q != p]
+        d = {q: _diff(diffs, split, "out of sample", p, q) for q in rivals}
+        beats_all_base = {q: all(beats(tests, q, b) == 1 for b in baselines)
+                          for q in plan.paradigms}
+        if all(d[q]["lo"] > 0 for q in rivals) and beats_all_base[p]:
+            parts.append(f"that {p} explains best is supported")
+        elif any(d[q]["hi"] < 0 and beats_all_base[q] for q in rivals):
+            by = [q for q in rivals if d[q]["hi"] < 0 and beats_all_base[q]]
+            parts.append(f"that {p} explains best is contradicted (by {' and '.join(by)})")
+        else:
+            parts.append(f"that {p} explains best is neither supported nor contradicted")
+    return "At 95 %, the claim " + "; the claim ".join(parts) + "."
+
+
+def _seed_sentence(report: Mapping[str, pd.DataFrame], plan: Plan, best: str) -> str:
+    seeds = report.get("seed_skills")
+    if seeds is None or seeds.empty:
+        return ""
+    n = seeds["seed"].nunique()
+    agree = beat = 0
+    for _, grp in seeds.groupby("seed"):
+        par = grp[grp["forecaster"].isin(plan.paradigms)].sort_values("skill", ascending=False,
+                                                                      kind="stable")
+        base = grp[grp["kind"] == "baseline"]["skill"].max()
+        agree += par.iloc[0]["forecaster"] == best
+        beat += float(par.iloc[0]["skill"]) > float(base)
+    return (f" Over {n} seeds (model and optimiser), {agree} of {n} rank {best} first, and in "
+            f"{beat} of {n} the first paradigm beats every naive baseline.")
