@@ -142,9 +142,11 @@ def coercion_level(p_at_least: np.ndarray, u: np.ndarray, active) -> np.ndarray:
 
 def coercion_distribution(p_at_least: np.ndarray) -> np.ndarray:
     """``(..., 4)`` probabilities of F = 0..3 from the ``(..., 3)`` P(F >= k)."""
-    upper = np.concatenate([np.ones_like(p_at_least[..., :1]), p_at_least], axis=-1)
-    lower = np.concatenate([p_at_least, np.zeros_like(p_at_least[..., :1])], axis=-1)
-    return upper - lower
+    out = np.empty(p_at_least.shape[:-1] + (4,))
+    out[..., 0] = 1.0 - p_at_least[..., 0]
+    np.subtract(p_at_least[..., :2], p_at_least[..., 1:], out=out[..., 1:3])
+    out[..., 3] = p_at_least[..., 2]
+    return out
 
 
 def join_probability(a, beta):

@@ -142,7 +142,9 @@ def fit_likelihood(inputs: Inputs, observed, paradigm: str, *,
         particles: particles per point.
         popsize: population size as a multiple of the number of searched parameters.
         history: a decision history to fit instead of the observed one (recovery tests).
-        searched: the parameters to search (default: :func:`searched_parameters`).
+        searched: the parameters to search (default: :func:`searched_parameters` with seed 0,
+            cached per paradigm, window and data: which parameters act is a property of
+            the model and the record, not of the particle draws).
         fixed: qualified values of unsearched parameters (default: their defaults), e.g.
             the truth in a recovery test that frees only some parameters.
     """
@@ -151,8 +153,8 @@ def fit_likelihood(inputs: Inputs, observed, paradigm: str, *,
     if history is None:
         history = build_history(inputs, observed)
     specs = parameter_specs(paradigm)
-    names = searched if searched is not None else searched_parameters(
-        inputs, history, paradigm, train=train, particles=particles, seed=seed)
+    names = searched if searched is not None else _searched_cached(
+        inputs, history, paradigm, tuple(int(y) for y in train), int(particles))
     start = [specs[n].default for n in names]  # the registry defaults, whatever is fixed
     defaults = {n: p.default for n, p in specs.items()}
     defaults.update({n: float(v) for n, v in (fixed or {}).items()})
@@ -189,6 +191,36 @@ def fit_likelihood(inputs: Inputs, observed, paradigm: str, *,
         budget=int(budget), particles=int(particles),
         trials=np.asarray(rows, dtype=float).reshape(len(rows), len(names)),
         trial_loglik=np.asarray(lls))
+
+
+_SEARCHED: dict[tuple, tuple[str, ...]] = {}
+
+
+def _searched_cached(inputs: Inputs, history: History, paradigm: str, train: tuple[int, int],
+                     particles: int) -> tuple[str, ...]:
+    """:func:`searched_parameters` (seed 0), memoised on the content of inputs and history."""
+    key = (paradigm, train, particles, _digest(inputs), _digest(history))
+    if key not in _SEARCHED:
+        _SEARCHED[key] = searched_parameters(inputs, history, paradigm, train=train,
+                                             particles=particles, seed=0)
+    return _SEARCHED[key]
+
+
+def _digest(obj) -> str:
+    """sha256 of every array and plain field of a dataclass (inputs, history)."""
+    import dataclasses
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        h.update(f.name.encode())
+        if isinstance(value, np.ndarray):
+            h.update(str(value.dtype).encode() + str(value.shape).encode())
+            h.update(np.ascontiguousarray(value).tobytes())
+        else:
+            h.update(repr(value).encode())
+    return h.hexdigest()
 
 
 def _at_bounds(values: Mapping[str, float], names, specs) -> tuple[str, ...]:
