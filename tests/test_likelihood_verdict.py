@@ -97,13 +97,13 @@ def test_the_stability_over_seeds_is_stated_in_both_directions() -> None:
     stable = {p: [-200.0 - 10 * i] * 5 for i, p in enumerate(THEORIES)}
     stable.update({r: [-300.0] * 5 for r in RIVALS})
     text = " ".join(_verdict(stable, None))
-    assert "Over 5 seeds the ranking is stable" in text
+    assert "Over 5 seeds the paradigms' ranking is stable" in text
     if len(THEORIES) > 1:
         flip = dict(stable)
         flip[THEORIES[0]] = [-200.0, -220.0, -200.0, -220.0, -200.0]
         flip[THEORIES[1]] = [-210.0] * 5
         text = " ".join(_verdict(flip, None))
-        assert "Over 5 seeds the ranking is not stable" in text
+        assert "Over 5 seeds the paradigms' ranking is not stable" in text
         assert "in 3 of 5" in text
 
 

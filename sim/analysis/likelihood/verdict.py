@@ -37,7 +37,8 @@ def _significance(pairwise: pd.DataFrame, split: str, a: str, b: str) -> str:
     p = row["vuong_p_block_bic"]
     p = p if pd.notna(p) else row["vuong_p_bic"]
     word = "significant" if p < LEVEL and row["favours"] == a else "not significant"
-    return f"{word} (block-bootstrap Vuong p = {p:.3f})"
+    shown = "< 0.001" if p < 0.001 else f"= {p:.3f}"
+    return f"{word} (block-bootstrap Vuong p {shown})"
 
 
 def headline(scores: pd.Series, paradigms: list[str], rivals: list[str], window: str,
@@ -52,9 +53,9 @@ def headline(scores: pd.Series, paradigms: list[str], rivals: list[str], window:
         return (f"No theory beats the naive rivals: out of sample ({window}) the best "
                 f"paradigm, {best_p}, has a log score of {_fmt(lp)} against {_fmt(ln)} for "
                 f"{best_naive}, so no paradigm forecasts the observed decisions better than "
-                f"the assumption that nothing changes or happens at its usual rate "
-                f"({best_naive}'s advantage is "
-                f"{_significance(pairwise, split, best_naive, best_p)}).")
+                f"the assumption that nothing changes or happens at its usual rate; "
+                f"{best_naive}'s advantage is "
+                f"{_significance(pairwise, split, best_naive, best_p)}.")
     if lp > lr:
         return (f"{best_p} is the best forecaster out of sample ({window}) and beats every "
                 f"rival: log score {_fmt(lp)} against {_fmt(lr)} for the best rival, "
@@ -99,11 +100,11 @@ def stability_sentence(log_scores: pd.DataFrame, split: str, paradigms: list[str
     same = int((orders == mode).sum())
     best = top.mode().iloc[0]
     best_p = top_p.mode().iloc[0]
-    stable = "stable" if same == n and (top == best).all() else "not stable"
-    return (f"Over {n} seeds the ranking is {stable}: {best} is the best forecaster in "
-            f"{int((top == best).sum())} of {n}, {best_p} the best paradigm in "
-            f"{int((top_p == best_p).sum())} of {n}, and the paradigms' order "
-            f"{' > '.join(mode)} holds in {same} of {n}.")
+    stable = "stable" if same == n else "not stable"
+    return (f"Over {n} seeds the paradigms' ranking is {stable}: the order "
+            f"{' > '.join(mode)} holds in {same} of {n}, {best_p} is the best paradigm in "
+            f"{int((top_p == best_p).sum())} of {n}, and {best} the best of all forecasters "
+            f"in {int((top == best).sum())} of {n}.")
 
 
 def stacking_sentence(stacking: pd.DataFrame, paradigms: list[str]) -> str:
@@ -120,19 +121,18 @@ def stacking_sentence(stacking: pd.DataFrame, paradigms: list[str]) -> str:
             f"{w[top]:.2f} to {top}.")
 
 
-def floored_sentence(log_scores: pd.DataFrame, split: str, seed: int,
-                     paradigms: list[str]) -> str | None:
-    """Which paradigms' test scores are carried by outcomes their rules make impossible."""
+def floored_sentence(log_scores: pd.DataFrame, split: str, seed: int) -> str | None:
+    """Whose test scores are carried by outcomes given (almost) no probability (paradigms:
+    outcomes their rules make impossible; rivals: a logit extrapolating)."""
     rows = log_scores.loc[(log_scores["split"] == split) & (log_scores["kind"] == ALL)
-                          & (log_scores["seed"] == seed)
-                          & log_scores["forecaster"].isin(paradigms)]
+                          & (log_scores["seed"] == seed)]
     hit = rows.loc[rows["floored"] > 0]
     if hit.empty:
         return None
     parts = ", ".join(f"{r.forecaster} {int(r.floored)} ({r.floored_share:.0%} of its score)"
                       for r in hit.itertuples())
-    return (f"Floored cells (an observed outcome given probability below 1e-6, scored "
-            f"log 1e-6): {parts}.")
+    return (f"Floored cells of the test years (an observed outcome given probability below "
+            f"1e-6, scored log 1e-6): {parts}.")
 
 
 def make_verdict(log_scores: pd.DataFrame, pairwise: pd.DataFrame, stacking: pd.DataFrame,
@@ -152,7 +152,7 @@ def make_verdict(log_scores: pd.DataFrame, pairwise: pd.DataFrame, stacking: pd.
         if k == 0:
             sentences.append(paradigm_sentence(scores, paradigms, pairwise, split, n_params))
         sentences.append(stability_sentence(log_scores, split, paradigms))
-        floored = floored_sentence(log_scores, split, seed, paradigms)
+        floored = floored_sentence(log_scores, split, seed)
         if floored and k == 0:
             sentences.append(floored)
     sentences.append(stacking_sentence(stacking, paradigms))
