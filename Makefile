@@ -1,4 +1,5 @@
-# natosim: two commands. `make run` replays 1991-2024 under all three paradigms;
+# natosim: two commands. `make run` replays 1991-2024 under all three paradigms, scores them
+# and ends with the likelihood comparison against the rivals (results/.../likelihood/verdict.md);
 # `make test` runs the test suite. Both bootstrap .venv with Python >= 3.12.
 SHELL := /bin/bash
 VENV := .venv
@@ -41,6 +42,7 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/natosim run scenarios/post-cold-war.yaml --paradigm all --replicas 200 --seed 20090401 --out $(OUT)/run --force
 	$(VENV)/bin/natosim compare scenarios/post-cold-war.yaml --paradigms all --replicas 200 --seed 20090401 --out $(OUT)/compare --force
+	$(VENV)/bin/natosim likelihood scenarios/post-cold-war.yaml --paradigms all --seed 20090401 --seeds 5 --processes 2 --out $(OUT)/likelihood --force
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check sim tests benchmarks scripts
