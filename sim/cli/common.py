@@ -1,19 +1,28 @@
 """Shared pieces of the ``natosim`` command line: the app, error handling, option checks.
 
 Heavy modules (pandas, matplotlib, mesa, the model) are imported inside the commands so that
-``natosim --help`` answers at once. Every :class:`~sim.core.errors.InputError` is printed as one
-line ``error: <message>`` on stderr with exit code 2; ``--debug`` shows the traceback.
+``natosim --help`` answers at once. One error handler, at the app level (:class:`NatosimGroup`),
+prints every :class:`~sim.core.errors.InputError` as one line ``error: <message>`` on stderr
+with exit code 2; ``--debug`` anywhere on the command line (``natosim --debug run ...`` or
+``natosim run ... --debug``) shows the traceback instead.
+
+The options every command shares are declared once here (:data:`ScenarioArg`,
+:data:`ParadigmsOption`, :data:`ProcessesOption` ...), so the same thing has the same name,
+default policy and parser everywhere. The default policy of ``--processes``: every usable
+core, never more processes than jobs; ``--processes 1`` runs in this process (the numbers
+are the same either way).
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable
+import sys
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from sim.core.errors import InputError, ParameterError
 from sim.core.safeload import short_path
@@ -29,7 +38,45 @@ MAX_REPLICAS = 100_000
 MAX_PROCESSES = 64
 EXIT_INPUT = 2
 
+_DEBUG: ContextVar[bool] = ContextVar("natosim_debug", default=False)
+
+
+def debug_on() -> bool:
+    """``--debug`` was given, globally or to the command."""
+    return _DEBUG.get()
+
+
+class NatosimGroup(TyperGroup):
+    """The root command: ``--debug`` anywhere on the line, and the one error handler."""
+
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:  # noqa: D102
+        args = list(sys.argv[1:] if args is None else args)
+        end = args.index("--") if "--" in args else len(args)
+        token = _DEBUG.set("--debug" in args[:end])
+        try:
+            kept = [a for i, a in enumerate(args) if not (i < end and a == "--debug")]
+            return super().main(kept, *rest, **kwargs)
+        finally:
+            _DEBUG.reset(token)
+
+    def invoke(self, ctx: Any) -> Any:  # noqa: D102
+        try:
+            return super().invoke(ctx)
+        except InputError as err:
+            if debug_on():
+                raise
+            fail(str(err))
+        except OSError as err:  # disk full, permission denied mid-run: not a bug, not input
+            if debug_on():
+                raise
+            where = f"{err.filename}: " if err.filename else ""
+            fail(f"{where}{err.strerror or err}", code=1)
+        except KeyboardInterrupt:
+            fail("interrupted; earlier results, if any, were left in place", code=130)
+
+
 app = typer.Typer(
+    cls=NatosimGroup,
     name="natosim",
     help="Agent-based test of rival accounts (paradigm plugins) of NATO–Russia relations "
     "since 1991.",
@@ -44,21 +91,47 @@ scenarios_app = typer.Typer(
 app.add_typer(scenarios_app, name="scenarios")
 
 DebugOption = Annotated[
-    bool, typer.Option("--debug", help="Show the full traceback instead of a one-line error.")
+    bool, typer.Option("--debug", help="Show the full traceback instead of a one-line error "
+                       "(also accepted after any command).")
+]
+
+# --------------------------------------------------------------------------- shared options
+
+ScenarioArg = Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")]
+ParadigmsOption = Annotated[
+    str, typer.Option("--paradigms", "--paradigm",
+                      help="Registered paradigms (`natosim paradigms`): a comma list, or all.")
+]
+ParadigmOption = Annotated[
+    str | None, typer.Option("--paradigm", "--paradigms",
+                             help="One registered paradigm (`natosim paradigms`) "
+                                  "[default: the first registered].")
+]
+ModeOption = Annotated[str, typer.Option(help="replay (history forced) or free.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace earlier results.")]
+ProcessesOption = Annotated[
+    int | None, typer.Option("--processes", "--workers",
+                             help="Worker processes [default: every usable core, at most one "
+                                  "per job; 1: in this process] (same results).")
+]
+ParamsFileOption = Annotated[
+    Path | None, typer.Option("--params", help="Parameter file (TOML or YAML), e.g. from "
+                              "calibrate.")
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a parameter by qualified name, e.g. --set chassis.mu=0.7 "
+                 "(repeatable; wins over --params). See `natosim params`."),
+]
+SchedulerOption = Annotated[
+    str | None, typer.Option(help="Run on a dask.distributed scheduler, tcp://HOST:PORT.")
+]
+ClusterOption = Annotated[
+    str | None, typer.Option(help="'local': start a dask LocalCluster for this run.")
 ]
 
 
 # --------------------------------------------------------------------------- error handling
-
-
-def debug_requested(kwargs: dict[str, Any]) -> bool:
-    """``--debug`` given to the command itself or globally (``natosim --debug ...``)."""
-    if kwargs.get("debug"):
-        return True
-    # typer passes its internal click context (not a typer.Context instance): duck-type it.
-    ctx = next((v for v in kwargs.values() if hasattr(v, "find_root")), None)
-    obj = ctx.find_root().obj if ctx is not None else None
-    return bool(isinstance(obj, dict) and obj.get("debug"))
 
 
 def fail(message: str, code: int = EXIT_INPUT) -> None:
@@ -68,28 +141,6 @@ def fail(message: str, code: int = EXIT_INPUT) -> None:
     # one line, and no quoted value (a 10,000-character name) longer than 200 characters
     typer.echo(f"error: {' '.join(shorten(word) for word in message.split())}", err=True)
     raise typer.Exit(code)
-
-
-def handle_errors[F: Callable[..., Any]](func: F) -> F:
-    """Turn user-input problems into one-line errors (exit 2) unless ``--debug`` is on."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except InputError as err:
-            if debug_requested(kwargs):
-                raise
-            fail(str(err))
-        except OSError as err:  # disk full, permission denied mid-run: not a bug, not input
-            if debug_requested(kwargs):
-                raise
-            where = f"{err.filename}: " if err.filename else ""
-            fail(f"{where}{err.strerror or err}", code=1)
-        except KeyboardInterrupt:
-            fail("interrupted; earlier results, if any, were left in place", code=130)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _version_callback(value: bool) -> None:
@@ -116,7 +167,7 @@ def main(
 ) -> None:
     """Agent-based test of rival accounts (paradigm plugins) of NATO–Russia relations since
     1991 (after Ratti 2009)."""
-    ctx.obj = {"debug": debug}
+    ctx.obj = {"debug": debug or debug_on()}
 
 
 # --------------------------------------------------------------------------- option checks
@@ -174,9 +225,10 @@ def check_seed(seed: int, option: str) -> None:
         raise ParameterError(option, "", f"expected an integer from 0 to {MAX_SEED:,}, got {seed}")
 
 
-def check_processes(processes: int) -> None:
-    """Raise ParameterError for a process count below 1 or above :data:`MAX_PROCESSES`."""
-    if not 1 <= processes <= MAX_PROCESSES:
+def check_processes(processes: int | None) -> None:
+    """Raise ParameterError for a process count below 1 or above :data:`MAX_PROCESSES`
+    (``None``, the default policy, is every usable core)."""
+    if processes is not None and not 1 <= processes <= MAX_PROCESSES:
         raise ParameterError(
             "--processes", "", f"expected 1 to {MAX_PROCESSES}, got {processes}"
         )
@@ -253,7 +305,7 @@ def run_with_progress(
     seed: int,
     data: Any,
     params: dict[str, Any] | None = None,
-    processes: int = 1,
+    processes: int | None = None,
 ) -> Records:
     """Run every paradigm's ensemble (same seed: common random numbers) with a progress bar."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn

@@ -9,17 +9,24 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sim.cli.common import (
-    DebugOption,
+    ForceOption,
+    ModeOption,
+    ParadigmsOption,
+    ParamsFileOption,
+    ProcessesOption,
+    ScenarioArg,
+    SetOption,
     app,
+    check_processes,
     check_run_options,
     default_out_dir,
-    handle_errors,
     load_scenario_arg,
     parse_paradigms,
     resolve_param_options,
     run_with_progress,
 )
 from sim.core.errors import ParameterError
+from sim.core.periods import parse_period
 from sim.outputs.manifest import write_command_manifest
 
 if TYPE_CHECKING:
@@ -28,13 +35,9 @@ if TYPE_CHECKING:
 
 
 @app.command()
-@handle_errors
 def compare(
-    ctx: typer.Context,
-    scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
-    paradigms: Annotated[
-        str, typer.Option(help="Registered paradigms (`natosim paradigms`): a comma list, or all.")
-    ] = "all",
+    scenario: ScenarioArg,
+    paradigms: ParadigmsOption = "all",
     replicas: Annotated[int, typer.Option(help="Replicas per paradigm.")] = 200,
     seed: Annotated[int, typer.Option(help="Seed shared by all paradigms.")] = 0,
     window: Annotated[
@@ -45,20 +48,14 @@ def compare(
     calibration: Annotated[
         str, typer.Option(help="Years defining z-scores, trends and base rates.")
     ] = "1991-2007",
-    mode: Annotated[str, typer.Option(help="replay (history forced) or free.")] = "replay",
-    params: Annotated[
-        Path | None, typer.Option(help="Parameter file (TOML or YAML), e.g. from calibrate.")
-    ] = None,
+    mode: ModeOption = "replay",
+    params: ParamsFileOption = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Output folder [default: results/<scenario-name>/compare]."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace earlier results.")] = False,
-    sets: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a parameter by qualified name, e.g. "
-                     "--set chassis.mu=0.7 (repeatable; wins over --params)."),
-    ] = None,
+    force: ForceOption = False,
+    sets: SetOption = None,
     counterfactual: Annotated[
         str | None,
         typer.Option(help="Counterfactual scenario: show how it diverges from SCENARIO per "
@@ -71,7 +68,7 @@ def compare(
     partner: Annotated[
         str | None, typer.Option(help="Partner ISO3 code for a partner column.")
     ] = None,
-    debug: DebugOption = False,
+    processes: ProcessesOption = None,
 ) -> None:
     """Score every paradigm against the observed record and write the scorecard."""
     from sim.analysis import compare as cmp
@@ -79,6 +76,7 @@ def compare(
 
     names = parse_paradigms(paradigms, list(PARADIGMS))
     check_run_options(mode, replicas, seed)
+    check_processes(processes)
     if counterfactual is not None:
         base = load_scenario_arg(scenario)
         cf_name = load_scenario_arg(counterfactual).name
@@ -87,12 +85,13 @@ def compare(
             mode=mode, replicas=replicas, seed=seed,
             params=resolve_param_options(params, sets),
             out=out or default_out_dir(base.name) / f"vs-{cf_name}", force=force,
+            processes=processes,
         )  # fmt: skip
         return
-    cal = cmp.parse_years(calibration, "--calibration")
+    cal = parse_period(calibration, "--calibration")
     loaded = load_scenario_arg(scenario)
     period = (loaded.period.start, loaded.period.end)
-    windows = [cmp.parse_years(window, "--window")] if window else cmp.default_windows(period)
+    windows = [parse_period(window, "--window")] if window else cmp.default_windows(period)
     cmp.check_windows(windows, cal, period)
     overrides = resolve_param_options(params, sets)
     out = out if out is not None else default_out_dir(loaded.name) / "compare"
@@ -106,7 +105,8 @@ def compare(
 
     data, observed = load_data(), load_observed()
     records = run_with_progress(
-        loaded, names, mode=mode, replicas=replicas, seed=seed, data=data, params=overrides
+        loaded, names, mode=mode, replicas=replicas, seed=seed, data=data, params=overrides,
+        processes=processes,
     )
     comparison = cmp.score_windows(records, observed, windows, cal)
     command = cmp.canonical_command(
@@ -139,6 +139,7 @@ def compare_counterfactual(
     params: dict[str, Any],
     out: Path,
     force: bool = False,
+    processes: int | None = None,
 ) -> None:
     """``compare BASE --counterfactual CF``: paired divergence per paradigm (no scoring)."""
     from rich.console import Console
@@ -155,7 +156,8 @@ def compare_counterfactual(
                              f"starts in {cf.period.start}, the base in {base.period.start}: "
                              "paired runs need the same start year")
     prepare_output_dir(out, force)
-    kwargs = dict(mode=mode, replicas=replicas, seed=seed, params=params)  # same seed: paired
+    kwargs = dict(mode=mode, replicas=replicas, seed=seed, params=params,  # same seed: paired
+                  processes=processes)
     try:
         div = diverge(run_paradigms(base, paradigms, **kwargs),
                       run_paradigms(cf, paradigms, **kwargs), column, partner=partner)
@@ -170,7 +172,7 @@ def compare_counterfactual(
                          "paradigms": list(paradigms), "params": params},
                         ["divergence.csv", "divergence.png"],
                         {"counterfactual": {"name": cf.name, "sha256": cf.sha256},
-                         "column": column, "partner": partner})
+                         "column": column, "partner": partner}, kind="counterfactual")
     all_years = sorted(set(div["year"]))
     years = all_years[:: max(1, len(all_years) // 8)]
     of = f" of {partner}" if partner else ""

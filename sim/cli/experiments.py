@@ -14,13 +14,21 @@ from typing import Annotated, Any
 import typer
 
 from sim.cli.common import (
-    DebugOption,
+    ClusterOption,
+    ForceOption,
+    ModeOption,
+    ParadigmOption,
+    ParamsFileOption,
+    ProcessesOption,
+    ScenarioArg,
+    SchedulerOption,
+    SetOption,
     app,
+    check_processes,
     check_run_options,
     check_seed,
     default_out_dir,
     fail,
-    handle_errors,
     load_scenario_arg,
     one_paradigm,
     resolve_param_options,
@@ -46,31 +54,10 @@ def check_design_size(design: str, points: int, dimensions: int) -> None:
         raise ParameterError("--points", "", f"the {design} design has {total:,} points; the "
                              f"limit is {MAX_POINTS:,} (fewer --points or --vary)")
 
-ParadigmOption = Annotated[
-    str | None,
-    typer.Option(help="The paradigm to run [default: the first of `natosim paradigms`]."),
-]
-SetOption = Annotated[
-    list[str] | None,
-    typer.Option("--set", help="Override a parameter by qualified name, e.g. --set chassis.mu=0.7 "
-                 "(repeatable; wins over --params). See `natosim params`."),
-]
-ParamsFileOption = Annotated[
-    Path | None, typer.Option("--params", help="Parameter file (TOML or YAML).")
-]
 VaryOption = Annotated[
     list[str],
     typer.Option("--vary", help="Parameter to vary, NAME or NAME=LOW:HIGH (repeatable); "
                  "without a range, the documented one."),
-]
-WorkersOption = Annotated[
-    int | None, typer.Option(help="Local worker processes [default: all cores; 1: in-process].")
-]
-SchedulerOption = Annotated[
-    str | None, typer.Option(help="Run on a dask.distributed scheduler, tcp://HOST:PORT.")
-]
-ClusterOption = Annotated[
-    str | None, typer.Option(help="'local': start a dask LocalCluster for this run.")
 ]
 
 
@@ -105,9 +92,7 @@ def _point_progress(description: str) -> tuple[Any, Any]:
 
 
 @app.command("params")
-@handle_errors
 def params_cmd(
-    ctx: typer.Context,
     paradigm: Annotated[
         str | None, typer.Option(help="Only the chassis and this paradigm.")
     ] = None,
@@ -116,7 +101,6 @@ def params_cmd(
     write: Annotated[
         Path | None, typer.Option(help="Write the effective values to this TOML/YAML file.")
     ] = None,
-    debug: DebugOption = False,
 ) -> None:
     """List every parameter: name, default, range, meaning, citation (and effective value)."""
     from rich.console import Console
@@ -147,10 +131,8 @@ def params_cmd(
 
 
 @app.command()
-@handle_errors
 def sweep(
-    ctx: typer.Context,
-    scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
+    scenario: ScenarioArg,
     vary: VaryOption,
     paradigm: ParadigmOption = None,
     design: Annotated[str, typer.Option(help="grid, random or lhs.")] = "lhs",
@@ -160,7 +142,7 @@ def sweep(
         list[str] | None,
         typer.Option(help="Outcome to record (repeatable) [default: all registered]."),
     ] = None,
-    mode: Annotated[str, typer.Option(help="replay (history forced) or free.")] = "replay",
+    mode: ModeOption = "replay",
     replicas: Annotated[int, typer.Option(help="Replicas per point.")] = 32,
     seed: Annotated[int, typer.Option(help="Model seed, the same for every point.")] = 0,
     params_file: ParamsFileOption = None,
@@ -170,11 +152,10 @@ def sweep(
         typer.Option(help="Results folder; rerun the same command to resume "
                      "[default: results/<scenario>/sweep-<paradigm>]."),
     ] = None,
-    workers: WorkersOption = None,
+    processes: ProcessesOption = None,
     scheduler: SchedulerOption = None,
     cluster: ClusterOption = None,
     chunk_size: Annotated[int | None, typer.Option(help="Points per task and checkpoint.")] = None,
-    debug: DebugOption = False,
 ) -> None:
     """Run a parameter sweep (each point an ensemble): resumable, parallel, Parquet out."""
     from rich.console import Console
@@ -185,7 +166,7 @@ def sweep(
     paradigm = one_paradigm(paradigm)
     check_run_options(mode, replicas, seed)
     check_seed(design_seed, "--design-seed")
-    check_positive(workers, "--workers")
+    check_processes(processes)
     check_positive(chunk_size, "--chunk-size")
     check_design_size(design, points, len(vary))
     loaded = load_scenario_arg(scenario)
@@ -197,7 +178,7 @@ def sweep(
         with bar:
             result = sw.run_sweep(
                 table, out, loaded, paradigm, outcomes=outcome or outcomes.DEFAULT_OUTCOMES,
-                mode=mode, replicas=replicas, seed=seed, params=base, workers=workers,
+                mode=mode, replicas=replicas, seed=seed, params=base, workers=processes,
                 scheduler=scheduler, cluster=cluster, chunk_size=chunk_size, progress=hook,
             )  # fmt: skip
     except (ValueError, OSError, TimeoutError) as err:
@@ -209,15 +190,19 @@ def sweep(
         done, total = store.sweep_status(out)
         fail(f"interrupted: {done} of {total} points saved in {out}; rerun the same command "
               "to continue", code=130)
+    write_command_manifest(
+        out, loaded, {"seed": seed, "replicas": replicas, "mode": mode, "paradigms": [paradigm],
+                      "params": base},
+        [store.MANIFEST, store.DESIGN_FILE, store.RESULTS],
+        {"design": design, "points": points, "design_seed": design_seed, "vary": list(vary),
+         "outcomes": list(outcome or outcomes.DEFAULT_OUTCOMES)}, kind="sweep")
     Console().print(f"{len(result)} points; results in {out / store.RESULTS}",
                     highlight=False, markup=False)
 
 
 @app.command()
-@handle_errors
 def sensitivity(
-    ctx: typer.Context,
-    scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
+    scenario: ScenarioArg,
     vary: VaryOption,
     outcome: Annotated[str, typer.Option(help="The outcome to explain, e.g. R_2008.")],
     paradigm: ParadigmOption = None,
@@ -228,7 +213,7 @@ def sensitivity(
     ] = 256,
     replicas: Annotated[int, typer.Option(help="Replicas per point.")] = 1,
     seed: Annotated[int, typer.Option(help="Model and sampler seed.")] = 0,
-    mode: Annotated[str, typer.Option(help="replay (history forced) or free.")] = "replay",
+    mode: ModeOption = "replay",
     fill_nan: Annotated[
         float | None,
         typer.Option(help="Value where the outcome is undefined (e.g. 2025 for a first-year "
@@ -241,11 +226,10 @@ def sensitivity(
         typer.Option(help="Output folder [default: "
                      "results/<scenario>/sensitivity-<paradigm>-<outcome>]."),
     ] = None,
-    workers: WorkersOption = None,
+    processes: ProcessesOption = None,
     scheduler: SchedulerOption = None,
     cluster: ClusterOption = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace earlier results.")] = False,
-    debug: DebugOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Sobol or Morris sensitivity indices of one outcome, with intervals and a bar chart."""
     from rich.console import Console
@@ -258,7 +242,7 @@ def sensitivity(
     paradigm = one_paradigm(paradigm)
     check_run_options(mode, replicas, seed)
     check_positive(n, "--n")
-    check_positive(workers, "--workers")
+    check_processes(processes)
     loaded = load_scenario_arg(scenario)
     default = default_out_dir(loaded.name) / f"sensitivity-{paradigm}-{outcome}"
     out = out if out is not None else default
@@ -268,7 +252,7 @@ def sensitivity(
         idx = sa.sensitivity(
             loaded, paradigm, outcome, vary, method=method, n=n, seed=seed, replicas=replicas,
             mode=mode, params=resolve_param_options(params_file, sets), fill_nan=fill_nan,
-            workers=workers, scheduler=scheduler, cluster=cluster, progress=hook,
+            workers=processes, scheduler=scheduler, cluster=cluster, progress=hook,
         )  # fmt: skip
     with staged_output_dir(out, force) as staging:
         write_csv_atomic(idx, staging / "indices.csv")
@@ -277,7 +261,8 @@ def sensitivity(
                         {"seed": seed, "replicas": replicas, "mode": mode,
                          "paradigms": [paradigm]},
                         ["indices.csv", "indices.png"],
-                        {"outcome": outcome, "method": method, "n": n, "vary": list(vary)})
+                        {"outcome": outcome, "method": method, "n": n, "vary": list(vary)},
+                        kind="sensitivity")
     table = Table(title=f"{method} indices of {outcome} ({paradigm}, "
                   f"{idx.attrs['evaluations']:,} runs)")
     for col in idx.columns:
@@ -290,15 +275,12 @@ def sensitivity(
 
 
 @app.command()
-@handle_errors
 def explore(
-    ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8765,
     open_browser: Annotated[
         bool, typer.Option("--open/--no-open", help="Open the page in the default browser.")
     ] = False,
-    debug: DebugOption = False,
 ) -> None:
     """Open the interactive explorer in the browser (needs the app extra)."""
     if not 1 <= port <= 65535:

@@ -9,17 +9,23 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sim.cli.common import (
-    DebugOption,
+    ForceOption,
+    ModeOption,
+    ParadigmOption,
+    ParadigmsOption,
+    ProcessesOption,
+    ScenarioArg,
     app,
     check_processes,
     check_run_options,
     default_out_dir,
-    handle_errors,
     load_scenario_arg,
+    one_paradigm,
     parse_paradigms,
     stderr_console,
 )
 from sim.core.errors import InputError, ParameterError
+from sim.core.periods import parse_period
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -45,11 +51,9 @@ def _manual_progress(console: Console) -> Any:
 
 
 @app.command()
-@handle_errors
 def calibrate(
-    ctx: typer.Context,
-    scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
-    paradigm: Annotated[str, typer.Option(help="A registered paradigm (`natosim paradigms`).")],
+    scenario: ScenarioArg,
+    paradigm: ParadigmOption = None,
     train: Annotated[str, typer.Option(help="Training window (the only years scored).")] = (
         "1991-2007"
     ),
@@ -58,30 +62,26 @@ def calibrate(
         int | None, typer.Option(help="Replicas per evaluation [default: 24].")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the model and the optimiser.")] = 1,
-    mode: Annotated[str, typer.Option(help="replay (history forced) or free.")] = "replay",
+    mode: ModeOption = "replay",
     out: Annotated[
         Path | None,
         typer.Option(help="Parameter file to write, .toml or .yaml [default: "
                      "results/calibration/<scenario>_<paradigm>_train-<years>.toml]."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
-    debug: DebugOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Fit a paradigm's three parameters and the shared chassis on a training window."""
     import warnings
 
     from sim.analysis import calibration as cal
-    from sim.model.paradigms import PARADIGMS
 
-    name = parse_paradigms(paradigm, list(PARADIGMS))
-    if len(name) != 1:
-        raise ParameterError("--paradigm", paradigm, "calibrate one paradigm at a time")
+    name = [one_paradigm(paradigm)]
     budget = cal.DEFAULT_BUDGET if budget is None else budget
     replicas = cal.DEFAULT_REPLICAS if replicas is None else replicas
     check_run_options(mode, replicas, seed)
     if budget < 1:
         raise ParameterError("--budget", "", f"expected a positive integer, got {budget}")
-    window = cal.parse_window(train, "--train")
+    window = parse_period(train, "--train")
     loaded = load_scenario_arg(scenario)
     safe = default_out_dir(loaded.name).name
     out = out or Path("results/calibration") / f"{safe}_{name[0]}_train-{train.strip()}.toml"
@@ -121,13 +121,9 @@ def _print_calibration(result: Any, out: Path, warned: list[str]) -> None:
 
 
 @app.command()
-@handle_errors
 def validate(
-    ctx: typer.Context,
-    scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
-    paradigms: Annotated[
-        str, typer.Option(help="Registered paradigms (`natosim paradigms`): a comma list, or all.")
-    ] = "all",
+    scenario: ScenarioArg,
+    paradigms: ParadigmsOption = "all",
     budget: Annotated[
         int | None, typer.Option(help="Loss evaluations per calibration [default: 600].")
     ] = None,
@@ -138,16 +134,13 @@ def validate(
         int, typer.Option(help="Replicas of each fitted model's evaluation run.")
     ] = 100,
     seed: Annotated[int, typer.Option(help="Seed of fits (evaluation runs use seed+1).")] = 1,
-    mode: Annotated[str, typer.Option(help="replay (history forced) or free.")] = "replay",
-    processes: Annotated[
-        int | None, typer.Option(help="Worker processes [default: every core] (same results).")
-    ] = None,
+    mode: ModeOption = "replay",
+    processes: ProcessesOption = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Output folder [default: results/<scenario-name>/validate]."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace earlier results.")] = False,
-    debug: DebugOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Calibrate every paradigm identically and test it out of sample; write the verdict."""
     from sim.analysis import calibration as cal
@@ -163,8 +156,7 @@ def validate(
     )  # fmt: skip
     check_run_options(mode, settings.replicas, seed)
     check_run_options(mode, eval_replicas, seed)
-    if processes is not None:
-        check_processes(processes)
+    check_processes(processes)
     if settings.budget < 1:
         raise ParameterError("--budget", "", f"expected a positive integer, got {budget}")
     loaded = load_scenario_arg(scenario)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import typer
-
-from sim.cli.common import DebugOption, app, handle_errors
+from sim.cli.common import app
 
 
 @app.command("paradigms")
-@handle_errors
-def paradigms_cmd(ctx: typer.Context, debug: DebugOption = False) -> None:
+def paradigms_cmd() -> None:
     """List the registered paradigms in registry order: where each comes from, its three
     parameters (qualified names) and its citation keys."""
     from rich.console import Console

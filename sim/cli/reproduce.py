@@ -11,29 +11,20 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli.common import (
-    DebugOption,
-    app,
-    debug_requested,
-    handle_errors,
-    load_scenario_arg,
-)
+from sim.cli.common import app, debug_on, load_scenario_arg
 from sim.core.errors import InputError
 
 EXIT_NOT_REPRODUCED = 1
 
 
 @app.command()
-@handle_errors
 def reproduce(
-    ctx: typer.Context,
     manifest: Annotated[Path, typer.Argument(help="A result's manifest.json (or its folder).")],
     scheduler: Annotated[
         str | None,
         typer.Option(help="Re-run on this dask scheduler, tcp://HOST:PORT (a recorded "
                      "--scheduler is never used: results do not depend on it)."),
     ] = None,
-    debug: DebugOption = False,
 ) -> None:
     """Verify a result folder against its manifest, re-run it in a temporary folder and
     compare every output file."""
@@ -56,7 +47,7 @@ def reproduce(
 
         raise ParameterError("--scheduler", "", f"'{recorded.subcommand}' runs no dask work")
     base = base_folder(folder.absolute(), recorded.out)
-    want_debug = debug_requested({"debug": debug, "ctx": ctx})
+    want_debug = debug_on()
     with tempfile.TemporaryDirectory(prefix="natosim-reproduce-") as tmp:
         out = Path(tmp) / "out"
         args = recorded.args(out, base)

@@ -9,12 +9,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sim.cli.common import (
-    DebugOption,
+    ForceOption,
+    ModeOption,
+    ParadigmsOption,
+    ParamsFileOption,
+    ProcessesOption,
+    ScenarioArg,
+    SetOption,
     app,
     check_processes,
     check_run_options,
     default_out_dir,
-    handle_errors,
     load_scenario_arg,
     parse_paradigms,
     resolve_param_options,
@@ -69,7 +74,7 @@ def canonical_command(
         "natosim",
         "run",
         scenario,
-        "--paradigm",
+        "--paradigms",
         paradigm,
         "--mode",
         mode,
@@ -83,32 +88,19 @@ def canonical_command(
 
 
 @app.command()
-@handle_errors
 def run(
-    ctx: typer.Context,
-    scenario: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
-    paradigm: Annotated[
-        str, typer.Option(help="Registered paradigms (`natosim paradigms`): a comma list, or all.")
-    ] = "all",
-    mode: Annotated[str, typer.Option(help="replay (history forced) or free.")] = "replay",
+    scenario: ScenarioArg,
+    paradigm: ParadigmsOption = "all",
+    mode: ModeOption = "replay",
     replicas: Annotated[int, typer.Option(help="Replicas per paradigm.")] = 200,
     seed: Annotated[int, typer.Option(help="Seed shared by all paradigms.")] = 0,
     out: Annotated[
         Path | None, typer.Option(help="Output folder [default: results/<scenario-name>/run].")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace earlier results.")] = False,
-    processes: Annotated[
-        int, typer.Option(help="Run the paradigms in this many processes (same results).")
-    ] = 1,
-    params: Annotated[
-        Path | None, typer.Option("--params", help="Parameter file (TOML or YAML).")
-    ] = None,
-    sets: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a parameter by qualified name, e.g. "
-                     "--set chassis.mu=0.7 (repeatable; wins over --params; `natosim params`)."),
-    ] = None,
-    debug: DebugOption = False,
+    force: ForceOption = False,
+    processes: ProcessesOption = None,
+    params: ParamsFileOption = None,
+    sets: SetOption = None,
 ) -> None:
     """Run the ensembles and write tables, charts and a manifest."""
     from sim.model.paradigms import PARADIGMS

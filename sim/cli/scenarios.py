@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from sim.cli.common import (
-    DebugOption,
-    handle_errors,
-    load_scenario_arg,
-    observed_note,
-    scenarios_app,
-)
+from sim.cli.common import ScenarioArg, load_scenario_arg, observed_note, scenarios_app
 from sim.core.safeload import short_path
 
 if TYPE_CHECKING:
@@ -20,8 +14,7 @@ if TYPE_CHECKING:
 
 
 @scenarios_app.command("list")
-@handle_errors
-def scenarios_list(ctx: typer.Context, debug: DebugOption = False) -> None:
+def scenarios_list() -> None:
     """List the shipped scenarios."""
     from rich.console import Console
     from rich.table import Table
@@ -38,12 +31,7 @@ def scenarios_list(ctx: typer.Context, debug: DebugOption = False) -> None:
 
 
 @scenarios_app.command("validate")
-@handle_errors
-def scenarios_validate(
-    ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="Scenario YAML file or shipped scenario name.")],
-    debug: DebugOption = False,
-) -> None:
+def scenarios_validate(file: ScenarioArg) -> None:
     """Check a scenario file as `run` would (file, period within the data, partner data);
     print OK with counts, or the first error."""
     from sim.data.datasets import load_data
