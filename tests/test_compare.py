@@ -135,10 +135,12 @@ def test_bad_options_are_one_line(args: list[str], fragment: str, tmp_path: Path
 
 
 def test_parse_years_and_default_windows() -> None:
-    assert cmp.parse_years("1991-2008", "--window") == (1991, 2008)
-    assert cmp.parse_years(" 2008–2024 ", "--window") == (2008, 2024)
+    from sim.core.periods import parse_period  # the one period parser (compare, calibrate)
+
+    assert parse_period("1991-2008", "--window") == (1991, 2008)
+    assert parse_period(" 2008–2024 ", "--window") == (2008, 2024)
     with pytest.raises(ParameterError, match="YEAR-YEAR"):
-        cmp.parse_years("1991", "--window")
+        parse_period("1991", "--window")
     assert cmp.default_windows((1991, 2024)) == [(1991, 2008), (1991, 2024)]
     assert cmp.default_windows((1991, 2008)) == [(1991, 2008)]
     assert cmp.default_windows((2004, 2008)) == [(1991, 2008), (2004, 2008)]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +36,6 @@ COLUMN_WIDTH = 10  # longer forecaster names are cut to this width in the consol
 COMPONENT_NAMES = {"russia_milex": "Russia milex", "russia_burden": "Russia burden",
                    "nato_burden": "NATO burden", "S": "status S", "R": "relation R",
                    "coercion": "coercion", "status": "partner status"}
-_YEARS = re.compile(r"^\s*(\d{4})\s*[-–:]\s*(\d{4})\s*$")
 
 
 def short_name(name: str) -> str:
@@ -52,21 +50,6 @@ Window = tuple[int, int]
 
 
 # --------------------------------------------------------------------------- options
-
-
-def parse_years(value: str, option: str) -> Window:
-    """``"1991-2008"`` → ``(1991, 2008)``.
-
-    Raises:
-        ParameterError: not ``YYYY-YYYY`` or the first year is after the last.
-    """
-    match = _YEARS.match(str(value))
-    if not match:
-        raise ParameterError(option, "", f"expected YEAR-YEAR such as 1991-2008, got {value!r}")
-    first, last = int(match.group(1)), int(match.group(2))
-    if first > last:
-        raise ParameterError(option, "", f"first year {first} is after last year {last}")
-    return first, last
 
 
 def window_label(window: Window) -> str:

@@ -19,21 +19,25 @@ from sim.core.safeload import short_repr
 #: Subcommands that write a ``manifest.json`` and can be re-run: option -> takes a value.
 ALLOWED: dict[str, dict[str, bool]] = {
     "run": {
-        "--paradigm": True, "--mode": True, "--replicas": True, "--seed": True,
-        "--out": True, "--force": False, "--processes": True, "--params": True, "--set": True,
+        "--paradigms": True, "--paradigm": True, "--mode": True, "--replicas": True,
+        "--seed": True, "--out": True, "--force": False, "--processes": True, "--params": True,
+        "--set": True,
     },
     "compare": {
-        "--paradigms": True, "--replicas": True, "--seed": True, "--window": True,
+        "--paradigms": True, "--paradigm": True, "--replicas": True, "--seed": True,
+        "--window": True, "--processes": True,
         "--calibration": True, "--mode": True, "--params": True, "--out": True,
         "--force": False, "--set": True, "--counterfactual": True, "--column": True,
         "--partner": True,
     },
     "validate": {
-        "--paradigms": True, "--budget": True, "--replicas": True, "--eval-replicas": True,
-        "--seed": True, "--mode": True, "--processes": True, "--out": True, "--force": False,
+        "--paradigms": True, "--paradigm": True, "--budget": True, "--replicas": True,
+        "--eval-replicas": True, "--seed": True, "--mode": True, "--processes": True,
+        "--out": True, "--force": False,
     },
     "sensitivity": {
-        "--vary": True, "--outcome": True, "--paradigm": True, "--method": True, "--n": True,
+        "--vary": True, "--outcome": True, "--paradigm": True, "--paradigms": True,
+        "--method": True, "--n": True, "--processes": True,
         "--replicas": True, "--seed": True, "--mode": True, "--fill-nan": True,
         "--params": True, "--set": True, "--out": True, "--workers": True, "--force": False,
     },

@@ -29,7 +29,6 @@ from sim.analysis.calibration.optimiser import (
     calibrate_problem,
     make_problem,
     optimise,
-    parse_window,
     provenance,
     write_calibration,
 )
@@ -58,6 +57,6 @@ __all__ = [
     "DEFAULT_SEED", "DEFAULT_TRAIN", "LOSS", "BoundWarning", "Calibration", "Component",
     "Contributions", "Problem", "Progress", "Simulated", "Space", "Target", "Trials",
     "bound_messages", "build_paradigm", "calibrate", "calibrate_problem", "make_problem",
-    "mixture_space", "optimise", "parse_window", "provenance", "search_space", "summarise",
+    "mixture_space", "optimise", "provenance", "search_space", "summarise",
     "summarise_model", "truncate_observed", "write_calibration", "year_counts",
 ]

@@ -207,18 +207,6 @@ def make_problem(inputs: Inputs, observed: Observed, paradigm: str, *,
                    seed=seed, mode=mode, observed_partners=tuple(observed.coercion.index))
 
 
-def parse_window(value: str, option: str = "--train") -> tuple[int, int]:
-    """``"1991-2007"`` -> ``(1991, 2007)``.
-
-    Raises:
-        ParameterError: not ``YEAR-YEAR`` with the first year before the last.
-    """
-    first, sep, last = str(value).strip().partition("-")
-    if not (sep and first.isdigit() and last.isdigit() and int(first) < int(last)):
-        raise ParameterError(option, "", f"expected YEAR-YEAR such as 1991-2007, got {value!r}")
-    return int(first), int(last)
-
-
 def _check_window(inputs: Inputs, window: tuple[int, int]) -> None:
     first, last = int(inputs.years[0]), int(inputs.years[-1])
     if not (first <= window[0] < window[1] <= last):
