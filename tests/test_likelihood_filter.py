@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from scipy.special import expit
 
+from sim.analysis.likelihood.decisions import history_decisions
 from sim.data.datasets import load_data
 from sim.data.history import build_history, risk_sets
 from sim.data.inputs import build_inputs
@@ -115,6 +116,10 @@ def test_pointwise_table_sums_to_the_totals(world):
     assert pw.table["logp"].sum() == pytest.approx(pw.loglik)
     assert pw.by_year.sum() == pytest.approx(pw.loglik)
     assert list(pw.by_year.index) == list(range(1991, 2000))
+    decisions = history_decisions(inputs, history)
+    keys = ["year", "kind", "actor", "outcome"]
+    expected = decisions.loc[decisions["year"] <= 1999, keys].reset_index(drop=True)
+    assert pw.table[keys].equals(expected)  # same rows, same order as the decision table
     # the first year's rows sum to log mean_n prod_d q_nd (the joint predictive, by hand)
     model = NatoRussiaModel(inputs=inputs, paradigm=paradigm, mode="teacher",
                             history=history, replicas=16, rng=1)
