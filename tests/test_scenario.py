@@ -561,3 +561,11 @@ def test_editing_observed_milestones_says_where_the_scored_record_is(
 def test_shipped_scenarios_edit_no_observed_milestone() -> None:
     for name, _ in list_scenarios():
         assert load_scenario(name).observed_edits == (), name
+
+
+def test_a_binary_value_is_refused_not_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "bin.yaml"
+    good = (Path(__file__).parent / "bad_inputs" / "good.yaml").read_text()
+    path.write_text(good.replace("name: bad-example", "name: !!binary aGVsbG8="))
+    with pytest.raises(ScenarioError, match=r"bin.yaml: name: binary data \(a !!binary value\)"):
+        load_scenario(path)

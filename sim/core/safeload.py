@@ -242,8 +242,9 @@ def safe_load_yaml(text: str) -> Any:
 
 
 def check_structure(data: Any, source: str, *, error: type[InputError] = InputError) -> Any:
-    """Refuse nesting deeper than :data:`MAX_DEPTH` and integers longer than
-    :data:`MAX_INT_DIGITS` digits anywhere in parsed user data; return ``data``.
+    """Refuse nesting deeper than :data:`MAX_DEPTH`, integers longer than
+    :data:`MAX_INT_DIGITS` digits and binary values anywhere in parsed user data; return
+    ``data``.
 
     Shared sub-trees (YAML aliases) are visited once, so an alias bomb costs nothing here.
 
@@ -256,6 +257,8 @@ def check_structure(data: Any, source: str, *, error: type[InputError] = InputEr
         value, depth, where = stack.pop()
         if isinstance(value, bool):
             continue
+        if isinstance(value, bytes | bytearray):
+            raise error(source, where, "binary data (a !!binary value) is not accepted")
         if isinstance(value, int):
             if value.bit_length() > MAX_INT_DIGITS * 3.33:
                 digits = "many" if value.bit_length() > 14000 else str(len(str(abs(value))))
