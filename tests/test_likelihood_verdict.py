@@ -107,6 +107,13 @@ def test_the_stability_over_seeds_is_stated_in_both_directions() -> None:
         assert "in 3 of 5" in text
 
 
+def test_fewer_than_five_seeds_are_called_too_few() -> None:
+    values = {p: [-200.0 - 10 * i] * 2 for i, p in enumerate(THEORIES)}
+    values.update({r: [-300.0] * 2 for r in RIVALS})
+    text = " ".join(_verdict(values, None))
+    assert "Over 2 seeds" in text and "too few to judge" in text
+
+
 def test_equal_parameter_counts_are_said_to_cancel() -> None:
     values = {p: [-200.0 - i] * 5 for i, p in enumerate(THEORIES)}
     values.update({r: [-300.0] * 5 for r in RIVALS})

@@ -17,6 +17,7 @@ from sim.analysis.likelihood.compare import ALL, totals
 
 NAIVE: tuple[str, ...] = ("persistence", "base rate")  # the rivals that need no covariates
 LEVEL = 0.05
+MIN_SEEDS = 5  # fewer seeds than this cannot show whether a ranking is stable
 
 
 def _fmt(x: float) -> str:
@@ -101,6 +102,8 @@ def stability_sentence(log_scores: pd.DataFrame, split: str, paradigms: list[str
     best = top.mode().iloc[0]
     best_p = top_p.mode().iloc[0]
     stable = "stable" if same == n else "not stable"
+    if n < MIN_SEEDS:
+        stable += f" (only {n} seed{'s' if n > 1 else ''}: too few to judge, use {MIN_SEEDS})"
     return (f"Over {n} seeds the paradigms' ranking is {stable}: the order "
             f"{' > '.join(mode)} holds in {same} of {n}, {best_p} is the best paradigm in "
             f"{int((top_p == best_p).sum())} of {n}, and {best} the best of all forecasters "
