@@ -66,7 +66,8 @@ def test_compare_writes_every_file_and_manifest(compared) -> None:
 def test_both_windows_are_scored_and_shown(compared) -> None:
     out, stdout = compared
     assert "window 1991-2008" in stdout and "window 1991-2024" in stdout
-    assert "Best overall:" in stdout and "sign test" in stdout
+    assert "NOT CALIBRATED, NOT A VERDICT" in stdout and "sign test" in stdout
+    assert "naive baseline" in stdout
     card = pd.read_csv(out / "scorecard.csv")
     assert list(card.columns) == ["window", "observable", "component", "forecaster", "kind",
                                   "metric", "value"]
@@ -199,3 +200,29 @@ def test_event_probabilities() -> None:
     force = plots.event_probabilities(records, 2)
     assert force["realist"].loc["GEO", 1996] == 1.0 and force["realist"].loc["GEO", 1995] == 0
     assert float(force["liberal"].to_numpy().max()) == 0.0
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_printed_scorecard_fits_the_terminal(observed, width) -> None:
+    # no line is wider than the terminal, no cell is cut (rich's ellipsis), every forecaster
+    # keeps its column or line, and every word of the reading under the table is printed whole
+    import re
+
+    from rich.console import Console
+
+    from sim.analysis.scorecard_tables import HEADING, _verdict
+
+    records = make_records()
+    comparison = cmp.score_windows(records, observed, [(1991, 1998)], (1991, 1996))
+    console = Console(width=width, record=True)
+    for table in cmp.scorecard_tables(comparison):
+        console.print(table)
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert "…" not in text
+    assert HEADING.upper() in text
+    for name in comparison.forecasters:
+        assert name in text
+    words = set(re.split(r"\s+", text))
+    for word in re.split(r"\s+", _verdict(comparison, comparison.cards["1991-1998"])):
+        assert word in words, word

@@ -10,9 +10,8 @@ never printed here). How to read the outputs: ``docs/scoring.md``.
 
 from __future__ import annotations
 
-import math
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -283,134 +282,7 @@ def canonical_command(scenario: str, paradigms: str, *, mode: str, replicas: int
 
 
 def scorecard_tables(comparison: Comparison) -> list[Any]:
-    """The printed scorecard: one rich table per window, with the verdict as its caption."""
-    leaders = best_paradigms(comparison)
-    return [_window_table(comparison, label, card, leaders[leaders["window"] == label])
-            for label, card in comparison.cards.items()]
+    """The printed scorecard (:func:`sim.analysis.scorecard_tables.scorecard_tables`)."""
+    from sim.analysis.scorecard_tables import scorecard_tables as tables
 
-
-def _window_table(comparison: Comparison, label: str, card: Scorecard,
-                  leaders: pd.DataFrame) -> Any:
-    from rich.table import Table
-    from rich.text import Text
-
-    meta, run = card.meta, comparison.records.meta
-    table = Table(
-        title=f"scorecard, window {label} ({_sample(meta)}) · calibration "
-        f"{window_label(tuple(meta['calibration']))} · {meta['mode']} · "
-        f"{run.get('replicas')} replicas · seed {run.get('seed')}",
-        caption=_verdict(comparison, card),
-        caption_justify="left",
-    )
-    table.add_column("skill", no_wrap=True)
-    for name in comparison.forecasters:
-        table.add_column(short_name(name), justify="right", min_width=5)
-    table.add_column("best paradigm (lead)", no_wrap=True)
-    skills = card.skills().sort_index(level=0, sort_remaining=False)
-    excluded = set(skills.index.get_level_values(0)) - set(meta["aggregate_observables"])
-    for (obs_id, component), row in skills.iterrows():
-        lead = leaders[(leaders["observable"] == obs_id) & (leaders["component"] == component)]
-        name = f"{obs_id} {COMPONENT_NAMES.get(component, component)}"
-        name += " *" if obs_id in excluded else ""
-        cells = [_skill_text(row.get(f), f == lead["best"].iloc[0]) for f in comparison.forecasters]
-        table.add_row(Text(name), *cells, Text(_margin(lead.iloc[0])))
-    table.add_section()
-    _aggregate_rows(table, comparison, card)
-    return table
-
-
-def _sample(meta: Mapping[str, Any]) -> str:
-    """Which scored years are in-sample (inside the calibration) and which are not."""
-    first, last = meta["years_scored"]
-    cal_end = meta["calibration"][1]
-    if last <= cal_end:
-        return f"years {_span(first, last)} in-sample"
-    if first > cal_end:
-        return f"years {_span(first, last)} out of sample"
-    return f"years {_span(first, cal_end)} in-sample, {_span(cal_end + 1, last)} out of sample"
-
-
-def _span(first: int, last: int) -> str:
-    return str(first) if first == last else f"{first}-{last}"
-
-
-def _aggregate_rows(table: Any, comparison: Comparison, card: Scorecard) -> None:
-    from rich.text import Text
-
-    agg = card.aggregate.set_index("forecaster")["aggregate_skill"]
-    paradigm_agg = agg.reindex(comparison.paradigms)
-    best = paradigm_agg.idxmax() if paradigm_agg.notna().any() else None
-    observables = ",".join(card.meta["aggregate_observables"])
-    table.add_row(Text(f"aggregate ({observables})"),
-                  *(_skill_text(agg.get(f), f == best) for f in comparison.forecasters),
-                  Text(_aggregate_margin(paradigm_agg)))
-    shares = card.rank_stability
-    table.add_row(Text(f"first under {card.meta['n_weightings']:,} weightings"),
-                  *(Text(f"{shares[f]:.0%}" if f in shares else "-")
-                    for f in comparison.forecasters), Text(""))
-
-
-def _skill_text(value: Any, best: bool) -> Any:
-    from rich.text import Text
-
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return Text("n/a", style="dim")
-    style = "green" if value > 0 else ("red" if value < 0 else "")
-    text = "-inf" if value == -math.inf else f"{value:+.2f}"
-    return Text(text, style=f"bold {style}" if best else style)
-
-
-def _margin(lead: pd.Series) -> str:
-    if lead["runner_up"] is None or not math.isfinite(lead["margin"]):
-        return str(lead["best"])
-    return f"{lead['best']} (+{lead['margin']:.2f})"
-
-
-def _aggregate_margin(values: pd.Series) -> str:
-    ranked = values.dropna().sort_values(ascending=False, kind="stable")
-    if ranked.empty:
-        return ""
-    if len(ranked) == 1:
-        return str(ranked.index[0])
-    return f"{ranked.index[0]} (+{ranked.iloc[0] - ranked.iloc[1]:.2f})"
-
-
-def _sign_cell(card: Scorecard, forecaster: str) -> str:
-    t = card.table
-    rows = t[(t["forecaster"] == forecaster) & t["metric"].str.startswith("sign_")]
-    if rows.empty:
-        return "-"
-    value = dict(zip(rows["metric"], rows["value"], strict=True))
-    p = value["sign_p"]
-    p_text = "n/a" if not math.isfinite(p) else f"{p:.2f}"
-    return f"{int(value['sign_hits'])}/{int(value['sign_n'])} ({p_text})"
-
-
-def _verdict(comparison: Comparison, card: Scorecard) -> str:
-    """One paragraph: who wins overall, by how much, how sure, against which baseline."""
-    agg = card.aggregate.set_index("forecaster")["aggregate_skill"]
-    paradigm_agg = agg.reindex(comparison.paradigms).dropna().sort_values(ascending=False)
-    baseline_agg = agg.reindex(list(BASELINES)).dropna().sort_values(ascending=False)
-    lines = ["skill = 1 − score/score of the reference baseline (persistence for O1, O2, O4; "
-             "base rate for O3, O5, O6): > 0 beats it, 1 is perfect."]
-    lines.append("Scores: nRMSE of z-scores (O1, O2, O4), RPS (O3), Brier with ±1-year "
-                 "tolerance (O5, O6); details in scorecard.csv and docs/scoring.md.")
-    tests = [f"{p} {_sign_cell(card, p)}" for p in comparison.paradigms]
-    lines.append("O4 milestone sign test, NATO-Russia milestones (hits/n, one-sided p): "
-                 + ", ".join(tests) + ".")
-    if card.meta.get("notes"):
-        lines.append("* " + "; ".join(card.meta["notes"]) + ".")
-    if not paradigm_agg.empty:
-        best = paradigm_agg.index[0]
-        share = card.rank_stability.get(best, float("nan"))
-        verdict = (f"Best overall: {best} (aggregate {paradigm_agg.iloc[0]:+.2f}"
-                   + (f", {paradigm_agg.iloc[0] - paradigm_agg.iloc[1]:+.2f} over "
-                      f"{paradigm_agg.index[1]}" if len(paradigm_agg) > 1 else "")
-                   + f"), first under {share:.0%} of random weightings.")
-        if not baseline_agg.empty:
-            top = baseline_agg.index[0]
-            beaten = paradigm_agg.iloc[0] > baseline_agg.iloc[0]
-            verdict += (f" It {'beats' if beaten else 'does not beat'} the best baseline "
-                        f"({top.replace('_', ' ')}, {baseline_agg.iloc[0]:+.2f}).")
-        lines.append(verdict)
-    return "\n".join(lines)
+    return tables(comparison)
