@@ -40,7 +40,7 @@ $(STAMP): pyproject.toml $(LOCK)
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/natosim run scenarios/post-cold-war.yaml --paradigm all --replicas 200 --seed 20090401 --out $(OUT)/run --force
+	$(VENV)/bin/natosim run scenarios/post-cold-war.yaml --paradigms all --replicas 200 --seed 20090401 --out $(OUT)/run --force
 	$(VENV)/bin/natosim compare scenarios/post-cold-war.yaml --paradigms all --replicas 200 --seed 20090401 --out $(OUT)/compare --force
 	$(VENV)/bin/natosim likelihood scenarios/post-cold-war.yaml --paradigms all --seed 20090401 --seeds 5 --processes 2 --out $(OUT)/likelihood --force
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sim.cli.common import (
+    DEFAULT_PROCESSES,
     ForceOption,
     ModeOption,
     ParadigmsOption,
@@ -68,7 +69,7 @@ def compare(
     partner: Annotated[
         str | None, typer.Option(help="Partner ISO3 code for a partner column.")
     ] = None,
-    processes: ProcessesOption = None,
+    processes: ProcessesOption = DEFAULT_PROCESSES,
 ) -> None:
     """Score every paradigm against the observed record and write the scorecard."""
     from sim.analysis import compare as cmp

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from sim.cli.common import (
+    DEFAULT_PROCESSES,
     ClusterOption,
     ForceOption,
     ModeOption,
@@ -152,7 +153,7 @@ def sweep(
         typer.Option(help="Results folder; rerun the same command to resume "
                      "[default: results/<scenario>/sweep-<paradigm>]."),
     ] = None,
-    processes: ProcessesOption = None,
+    processes: ProcessesOption = DEFAULT_PROCESSES,
     scheduler: SchedulerOption = None,
     cluster: ClusterOption = None,
     chunk_size: Annotated[int | None, typer.Option(help="Points per task and checkpoint.")] = None,
@@ -226,7 +227,7 @@ def sensitivity(
         typer.Option(help="Output folder [default: "
                      "results/<scenario>/sensitivity-<paradigm>-<outcome>]."),
     ] = None,
-    processes: ProcessesOption = None,
+    processes: ProcessesOption = DEFAULT_PROCESSES,
     scheduler: SchedulerOption = None,
     cluster: ClusterOption = None,
     force: ForceOption = False,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sim.cli.common import (
+    DEFAULT_PROCESSES,
     ForceOption,
     ModeOption,
     ParadigmOption,
@@ -135,7 +136,7 @@ def validate(
     ] = 100,
     seed: Annotated[int, typer.Option(help="Seed of fits (evaluation runs use seed+1).")] = 1,
     mode: ModeOption = "replay",
-    processes: ProcessesOption = None,
+    processes: ProcessesOption = DEFAULT_PROCESSES,
     out: Annotated[
         Path | None,
         typer.Option(help="Output folder [default: results/<scenario-name>/validate]."),

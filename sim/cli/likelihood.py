@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from sim.cli.common import (
+    DEFAULT_PROCESSES,
     ForceOption,
     ParadigmsOption,
     ProcessesOption,
@@ -51,7 +52,7 @@ def likelihood(
         int | None, typer.Option(help="Particles of the filter [default: "
                                  "sim.analysis.likelihood.fit.DEFAULT_PARTICLES].")
     ] = None,
-    processes: ProcessesOption = None,
+    processes: ProcessesOption = DEFAULT_PROCESSES,
     out: Annotated[
         Path | None,
         typer.Option(help="Output folder [default: results/<scenario-name>/likelihood]."),

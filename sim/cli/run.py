@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sim.cli.common import (
+    DEFAULT_PROCESSES,
     ForceOption,
     ModeOption,
     ParadigmsOption,
@@ -98,7 +99,7 @@ def run(
         Path | None, typer.Option(help="Output folder [default: results/<scenario-name>/run].")
     ] = None,
     force: ForceOption = False,
-    processes: ProcessesOption = None,
+    processes: ProcessesOption = DEFAULT_PROCESSES,
     params: ParamsFileOption = None,
     sets: SetOption = None,
 ) -> None:
