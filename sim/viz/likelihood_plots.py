@@ -75,7 +75,7 @@ def plot_year_contributions(contributions: pd.DataFrame, breaks: pd.DataFrame, *
     ax.set_ylabel("log-likelihood contribution")
     fig.suptitle("One-step log-likelihood by year (teacher forcing); dashed red: scored breaks",
                  fontsize=10)
-    ax.legend(fontsize=7, ncol=3, loc="lower left", bbox_to_anchor=(0.0, 0.08))
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside: no overlap
     footnote(fig, {**meta, "mode": "teacher"}, "higher is better")
     return fig
 
