@@ -394,3 +394,19 @@ def test_the_folder_a_command_ran_in_follows_from_its_out(tmp_path: Path) -> Non
     assert base_folder(here, "../x/run") is None
     assert base_folder(here, None) is None
     assert base_folder(here, str(here)) == here.parent
+
+
+def test_the_allow_list_names_only_options_the_commands_have() -> None:
+    """The allow-list cannot drift from the CLI: every allowed option exists, with the
+    same arity (flag or value), and network options are never allowed."""
+    import typer
+
+    from sim.outputs.recorded import ALLOWED, NETWORK
+
+    group = typer.main.get_command(app)
+    for sub, options in ALLOWED.items():
+        params = {o: p for p in group.commands[sub].params for o in p.opts}
+        for option, takes_value in options.items():
+            assert option in params, (sub, option)
+            assert takes_value == (not params[option].is_flag), (sub, option)
+        assert not NETWORK & set(options) and "--help" not in options

@@ -211,12 +211,13 @@ def one_paradigm(value: str | None) -> str:
     return names[0]
 
 
-def check_run_options(mode: str, replicas: int, seed: int) -> None:
-    """Raise ParameterError for a mode, replica count or seed the model cannot use."""
+def check_run_options(mode: str, replicas: int, seed: int, option: str = "--replicas") -> None:
+    """Raise ParameterError for a mode, replica count (named ``option``) or seed the model
+    cannot use."""
     if mode not in MODES:
         raise ParameterError("--mode", "", f"unknown mode {mode!r}; choose {' or '.join(MODES)}")
     if not 1 <= replicas <= MAX_REPLICAS:
-        raise ParameterError("--replicas", "", f"expected 1 to {MAX_REPLICAS:,}, got {replicas}")
+        raise ParameterError(option, "", f"expected 1 to {MAX_REPLICAS:,}, got {replicas}")
     check_seed(seed, "--seed")
 
 
@@ -283,10 +284,24 @@ def stderr_console() -> Console:
     return Console(stderr=True)
 
 
-def resolve_param_options(params_file: Path | None, sets: list[str] | None) -> dict[str, Any]:
-    """defaults < --params FILE < --set, validated (the nested format run_ensemble takes)."""
-    from sim.model.params import resolve_params
+def resolve_param_options(
+    params_file: Path | None, sets: list[str] | None, paradigms: list[str] | None = None
+) -> dict[str, Any]:
+    """defaults < --params FILE < --set, validated (the nested format run_ensemble takes).
 
+    With ``paradigms`` (the ones being run), a ``--set`` of another paradigm's parameter is
+    refused: it would be silently ignored. (A parameter file may hold every paradigm.)
+    """
+    from sim.model.params import parse_set, resolve_params
+
+    if paradigms is not None:
+        for group, values in parse_set(sets or []).items():
+            if group != "chassis" and group not in paradigms:
+                raise ParameterError(
+                    "--set", f"{group}.{next(iter(values))}",
+                    f"a parameter of {group}, which is not being run (--paradigm "
+                    f"{','.join(paradigms)}); run {group} too or drop this --set",
+                )  # fmt: skip
     return resolve_params(params_file, sets or [])
 
 

@@ -94,7 +94,10 @@ def compare(
     period = (loaded.period.start, loaded.period.end)
     windows = [parse_period(window, "--window")] if window else cmp.default_windows(period)
     cmp.check_windows(windows, cal, period)
-    overrides = resolve_param_options(params, sets)
+    if window and (windows[0][0] < period[0] or windows[0][1] > period[1]):
+        raise ParameterError("--window", "", f"{window} reaches beyond the scenario period "
+                             f"{period[0]}-{period[1]}; choose years inside it")
+    overrides = resolve_param_options(params, sets, names)
     out = out if out is not None else default_out_dir(loaded.name) / "compare"
 
     from sim.outputs.compare import write_comparison

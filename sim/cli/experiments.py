@@ -171,7 +171,7 @@ def sweep(
     check_positive(chunk_size, "--chunk-size")
     check_design_size(design, points, len(vary))
     loaded = load_scenario_arg(scenario)
-    base = resolve_param_options(params_file, sets)
+    base = resolve_param_options(params_file, sets, [paradigm])
     table = designs.design(design, designs.parse_space(vary), points, seed=design_seed)
     out = out if out is not None else default_out_dir(loaded.name) / f"sweep-{paradigm}"
     bar, hook = _point_progress(f"{paradigm} sweep")
@@ -243,6 +243,9 @@ def sensitivity(
     paradigm = one_paradigm(paradigm)
     check_run_options(mode, replicas, seed)
     check_positive(n, "--n")
+    if method == "sobol" and n & (n - 1):
+        raise ParameterError("--n", "", f"Sobol's base size must be a power of two "
+                             f"(2, 4, 8, ...), got {n}")
     check_processes(processes)
     loaded = load_scenario_arg(scenario)
     default = default_out_dir(loaded.name) / f"sensitivity-{paradigm}-{outcome}"
@@ -252,7 +255,8 @@ def sensitivity(
     with bar:
         idx = sa.sensitivity(
             loaded, paradigm, outcome, vary, method=method, n=n, seed=seed, replicas=replicas,
-            mode=mode, params=resolve_param_options(params_file, sets), fill_nan=fill_nan,
+            mode=mode, params=resolve_param_options(params_file, sets, [paradigm]),
+            fill_nan=fill_nan,
             workers=processes, scheduler=scheduler, cluster=cluster, progress=hook,
         )  # fmt: skip
     with staged_output_dir(out, force) as staging:

@@ -136,6 +136,13 @@ def validate(
     ] = 100,
     seed: Annotated[int, typer.Option(help="Seed of fits (evaluation runs use seed+1).")] = 1,
     mode: ModeOption = "replay",
+    seeds: Annotated[
+        int, typer.Option(help="Seeds (model and optimiser) of the headline verdict.")
+    ] = 5,
+    headline: Annotated[
+        bool, typer.Option("--headline", help="Only the overall verdict's part: the primary "
+                           "split (no rolling origins, no mixture).")
+    ] = False,
     processes: ProcessesOption = DEFAULT_PROCESSES,
     out: Annotated[
         Path | None,
@@ -153,10 +160,13 @@ def validate(
     settings = val.Settings(
         budget=cal.DEFAULT_BUDGET if budget is None else budget,
         replicas=cal.DEFAULT_REPLICAS if replicas is None else replicas,
-        seed=seed, eval_replicas=eval_replicas, mode=mode, processes=processes,
+        seed=seed, eval_replicas=eval_replicas, mode=mode, processes=processes, seeds=seeds,
+        headline=headline,
     )  # fmt: skip
+    if seeds < 1:
+        raise ParameterError("--seeds", str(seeds), "expected a positive integer")
     check_run_options(mode, settings.replicas, seed)
-    check_run_options(mode, eval_replicas, seed)
+    check_run_options(mode, eval_replicas, seed, option="--eval-replicas")
     check_processes(processes)
     if settings.budget < 1:
         raise ParameterError("--budget", "", f"expected a positive integer, got {budget}")
@@ -181,18 +191,21 @@ def validate(
         result = val.validate(loaded, names, settings, progress=on_job)
     command = ["natosim", "validate", scenario, "--paradigms", ",".join(names), "--budget",
                str(settings.budget), "--replicas", str(settings.replicas), "--eval-replicas",
-               str(eval_replicas), "--seed", str(seed), "--mode", mode, "--out", str(out)]
+               str(eval_replicas), "--seed", str(seed), "--seeds", str(seeds), "--mode", mode,
+               *(["--headline"] if headline else []), "--out", str(out)]
     write_validation(result, out, force=force, scenario_name=loaded.name,
                          scenario_sha256=loaded.sha256, data_hashes=data.hashes, command=command)
     _print_validation(result, out)
 
 
 def _print_validation(result: Any, out: Path) -> None:
+    """The skills table, the verdict table, then the overall verdict as the last words (every
+    table wraps its text at spaces: nothing is cut at 80 columns)."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(width=None if sys.stdout.isatty() else 120)
+    console = Console(width=None if sys.stdout.isatty() else 100)
     skills = Table(title="aggregate skill vs the reference baselines (95 % block-bootstrap)")
     for column in ("split", "sample", "forecaster", "skill", "interval"):
         skills.add_column(column)
@@ -200,13 +213,15 @@ def _print_validation(result: Any, out: Path) -> None:
         skills.add_row(row.split, row.sample, row.forecaster, f"{row.skill:.3f}",
                        f"[{row.lo:.3f}, {row.hi:.3f}]")
     verdict = Table(title="verdict", show_lines=True)
-    verdict.add_column("topic", no_wrap=True)
-    verdict.add_column("finding")
-    for row in result.verdict.itertuples():
-        verdict.add_row(Text(row.topic), Text(row.finding))
+    verdict.add_column("topic", ratio=1)
+    verdict.add_column("finding", ratio=4)
+    findings = result.verdict.set_index("topic")["finding"]
+    for topic, finding in findings.items():
+        if topic != "overall":
+            verdict.add_row(Text(topic), Text(finding))
     console.print(skills)
     console.print(verdict)
-    for message in result.parameters().query("at_bound").itertuples():
-        typer.echo(f"warning: {message.paradigm} (train to {message.train_end}): "
-                   f"{message.parameter} = {message.value:.4g} sits at a bound", err=True)
     console.print(f"results written to {out}", highlight=False, markup=False)
+    console.print(Text("OUT-OF-SAMPLE VERDICT (fitted parameters, calibration protocol)",
+                       style="bold"))
+    console.print(Text(findings["overall"]))

@@ -37,11 +37,11 @@ def reproduce(
     content = rep.read_manifest(manifest)
     manifest_file = manifest / rep.MANIFEST_NAME if manifest.is_dir() else manifest
     folder = manifest_file.parent
+    recorded = parse_command(content["command"], str(manifest_file))  # bad input first
     on_disk = rep.Report(files=rep.verify_on_disk(content, folder))
     if not on_disk.ok:
         _print_report(on_disk, "result folder vs its manifest (sha256)", "on disk")
         raise typer.Exit(EXIT_NOT_REPRODUCED)
-    recorded = parse_command(content["command"], str(manifest_file))
     if scheduler is not None and recorded.subcommand != "sensitivity":
         from sim.core.errors import ParameterError
 

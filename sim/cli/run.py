@@ -109,7 +109,7 @@ def run(
     paradigms = parse_paradigms(paradigm, list(PARADIGMS))
     check_run_options(mode, replicas, seed)
     check_processes(processes)
-    overrides = resolve_param_options(params, sets)
+    overrides = resolve_param_options(params, sets, paradigms)
     loaded = load_scenario_arg(scenario)
     # run, compare, validate, sweeps: sibling folders, so `--force` on one never deletes another
     out = out if out is not None else default_out_dir(loaded.name) / "run"
@@ -121,6 +121,14 @@ def run(
     from sim.data.datasets import load_data
 
     data = load_data()
+    command = (canonical_command(scenario, ",".join(paradigms), mode, replicas, seed, out)
+               + set_items(overrides))
+    if replicas > STREAMED_ABOVE:  # one paradigm at a time, straight to Parquet
+        records = _run_streamed(loaded, paradigms, mode=mode, replicas=replicas, seed=seed,
+                                data=data, params=overrides, out=out, force=force,
+                                command=command)
+        _print_summary(records, out)
+        return
     records = run_with_progress(
         loaded, paradigms, mode=mode, replicas=replicas, seed=seed, data=data,
         params=overrides, processes=processes,
@@ -135,12 +143,45 @@ def run(
             scenario_name=loaded.name,
             scenario_sha256=loaded.sha256,
             data_hashes=data.hashes,
-            command=canonical_command(scenario, ",".join(paradigms), mode, replicas, seed, out)
-            + set_items(overrides),
+            command=command,
         )
+    _print_summary(records, out)
+
+
+def _print_summary(records: Records, out: Path) -> None:
     from rich.console import Console
 
     console = Console()
     for table in _summary_tables(records):
         console.print(table)
     console.print(f"results written to {out}", highlight=False, markup=False)
+
+
+#: Runs with more replicas per paradigm are streamed (sim.outputs.writers.write_run_streamed:
+#: Parquet only, charts and summary from the first CHART_SAMPLE replicas of each paradigm).
+STREAMED_ABOVE = 10_000
+
+
+def _run_streamed(loaded: Any, paradigms: list[str], *, mode: str, replicas: int, seed: int,
+                  data: Any, params: dict[str, Any], out: Path, force: bool,
+                  command: list[str]) -> Records:
+    """Run the paradigms one after another (same seed), each written as it finishes."""
+    from sim.outputs.writers import write_run_streamed
+    from sim.runs.experiments import resolve, run_ensemble
+    from sim.runs.memory import check_memory
+
+    years = loaded.period.end - loaded.period.start + 1
+    check_memory(replicas, 1, years, len(loaded.agents.partners), streamed=True)
+    scenario, data, inputs = resolve(loaded, data)
+    console = stderr_console()
+
+    def parts():
+        for name in paradigms:
+            console.print(f"{name}: {replicas:,} replicas", highlight=False, markup=False)
+            yield run_ensemble(scenario, name, mode=mode, replicas=replicas, seed=seed,
+                               params=params, inputs=inputs)
+
+    _, sample = write_run_streamed(
+        parts(), out, paradigms=paradigms, force=force, scenario_name=loaded.name,
+        scenario_sha256=loaded.sha256, data_hashes=data.hashes, command=command)
+    return sample

@@ -371,8 +371,12 @@ def dump_params_file(
 def _atomic_write_text(path: Path, text: str) -> None:
     from sim.core.files import write_text_atomic
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(path, text)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, text)
+    except OSError as err:  # named by the user's path, never the temporary file's
+        reason = err.strerror or type(err).__name__
+        raise ParameterError(str(path), "", f"cannot write the parameter file ({reason})") from None
 
 
 def _toml_text(table: Mapping[str, Any], prefix: str = "") -> str:
