@@ -142,9 +142,19 @@ def test_explorer_sliders_are_namespaced(shared) -> None:
 
     other, bare = shared
     for name in (other, "fourth"):
-        spec = app.model_params("post-cold-war", name)
-        assert spec[bare]["label"] == f"{name}.{bare}"
-        assert spec[bare]["max"] == PARADIGMS[name].parameters[bare].bounds[1]
+        top = PARADIGMS[name].parameters[bare].bounds[1]
+        model = app.ExplorerModel(paradigm=name, replicas=1, **{bare: top})
+        assert model.paradigm.name == name and model.paradigm.values[bare] == top
+        if hasattr(app, "model_params"):  # SolaraViz sliders
+            spec = app.model_params("post-cold-war", name)
+            assert spec[bare]["label"] == f"{name}.{bare}"
+            assert spec[bare]["max"] == top
+        if hasattr(app, "Settings"):  # the sidebar's values, by qualified name
+            values = {**app.default_values(), f"{other}.{bare}": 0.0, f"fourth.{bare}": top}
+            used = app.Settings(paradigm=name, values=values).used()
+            assert used[f"{name}.{bare}"] == (top if name == "fourth" else 0.0)
+            assert not any(q.startswith(f"{o}.") for o in (other, "fourth") if o != name
+                           for q in used)
 
 
 # --------------------------------------------------------------------------- nothing else names one

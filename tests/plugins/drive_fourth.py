@@ -44,20 +44,30 @@ def main(out: Path, short: str, long: str) -> None:
 
 
 def explorer(short: str) -> dict[str, object]:
-    """The explorer's model construction, as its Reset builds it from the sliders."""
+    """The explorer's model construction: directly, and as its controls build it."""
     try:
         from sim.viz import app as explorer_app
     except ImportError as err:  # the optional 'app' extra
         return {"skipped": str(err)}
-    spec = explorer_app.model_params(short, "fourth")
-    values = {k: (s["value"] if isinstance(s, dict) else s) for k, s in spec.items()}
-    values["kappa"] = 2.0
-    model = explorer_app.ExplorerModel(**{**values, "replicas": 1})
+    model = explorer_app.ExplorerModel(scenario_name=short, paradigm="fourth", replicas=1,
+                                       seed=0, kappa=2.0)
+    start = model.year
     model.step()
-    return {"labels": sorted(s["label"] for s in spec.values() if isinstance(s, dict)),
-            "paradigm": model.paradigm.name, "values": model.paradigm.values,
-            "caption": explorer_app.year_caption(model),
-            "applied": explorer_app.applied_parameters(model)}
+    names: list[str] = []
+    if hasattr(explorer_app, "build_model"):  # the sidebar's settings, by qualified name
+        settings = explorer_app.Settings(
+            scenario=short, paradigm="fourth", replicas=1,
+            values={**explorer_app.default_values(), "fourth.kappa": 2.0})
+        names = sorted(settings.used())
+        built = explorer_app.build_model(settings)
+    else:  # SolaraViz sliders
+        spec = explorer_app.model_params(short, "fourth")
+        names = sorted(s["label"] for s in spec.values() if isinstance(s, dict) and "min" in s)
+        values = {k: (s["value"] if isinstance(s, dict) else s) for k, s in spec.items()}
+        built = explorer_app.ExplorerModel(**{**values, "kappa": 2.0, "replicas": 1})
+    return {"names": names, "paradigm": model.paradigm.name, "values": model.paradigm.values,
+            "built": {"paradigm": built.paradigm.name, "values": built.paradigm.values},
+            "stepped": [start, model.year]}
 
 
 if __name__ == "__main__":

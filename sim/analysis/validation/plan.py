@@ -116,7 +116,8 @@ class Plan:
     def with_mixture(self) -> bool:
         """The encompassing mixture runs when it can span every registered paradigm (N >= 2,
         at most one of them stateful) and all of them are being compared."""
-        return (len(THEORIES) >= 2 and set(THEORIES) <= set(self.paradigms)
+        names = tuple(PARADIGMS)  # the registry as it is now
+        return (len(names) >= 2 and set(names) <= set(self.paradigms)
                 and len(stateful_components(PARADIGMS.values())) <= 1)
 
     @property
