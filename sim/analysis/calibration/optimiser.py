@@ -217,15 +217,18 @@ def _check_window(inputs: Inputs, window: tuple[int, int]) -> None:
 
 def provenance(problem: Problem, budget: int, loss: float, at_bounds: list[str],
                extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Where fitted values come from: window, budget, seed, optimiser, loss, versions (no
-    timestamp, so the same inputs give a byte-identical file)."""
+    """Where fitted values come from: window, budget, seed, optimiser, loss, and the build
+    (natosim, Python and every output library: :func:`sim.core.versions.build_versions`).
+    No timestamp and no git commit, so the same inputs and libraries give a byte-identical
+    file (a commit difference is a note in the manifest, not a different parameter file)."""
     import optuna
 
-    from sim.core.versions import natosim_version
+    from sim.core.versions import build_versions
 
+    build = {k: v for k, v in build_versions().items() if k != "git_commit"}
     out: dict[str, Any] = {
         "produced_by": "natosim calibrate",
-        "natosim_version": natosim_version(),
+        **build,
         "paradigm": problem.paradigm,
         "train": list(problem.target.window),
         "mode": problem.mode,
