@@ -42,6 +42,7 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/natosim run scenarios/post-cold-war.yaml --paradigms all --replicas 200 --seed 20090401 --out $(OUT)/run --force
 	$(VENV)/bin/natosim compare scenarios/post-cold-war.yaml --paradigms all --replicas 200 --seed 20090401 --out $(OUT)/compare --force
+	$(VENV)/bin/natosim validate scenarios/post-cold-war.yaml --paradigms all --headline --seeds 5 --processes 2 --out $(OUT)/validate --force
 	$(VENV)/bin/natosim likelihood scenarios/post-cold-war.yaml --paradigms all --seed 20090401 --seeds 5 --processes 2 --out $(OUT)/likelihood --force
 
 test: $(STAMP)

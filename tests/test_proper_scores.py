@@ -143,3 +143,14 @@ def test_level_map_is_fitted_on_training_years_only() -> None:
     train = sc.Target(truncate_observed(observed, 2007), (1991, 2007), (1991, 2007))
     train_bad = sc.Target(bad, (1991, 2007), (1991, 2007))
     np.testing.assert_array_equal(train.sim_rows(sim)[0], train_bad.sim_rows(sim)[0])
+
+
+def test_crps_equals_the_energy_form_on_random_ensembles() -> None:
+    import scoringrules as sr
+
+    rng = np.random.default_rng(2)
+    obs, fct = rng.normal(size=40), rng.normal(size=(40, 7))
+    energy = np.abs(fct - obs[:, None]).mean(axis=1) - 0.5 * np.abs(
+        fct[:, :, None] - fct[:, None, :]).mean(axis=(1, 2))
+    np.testing.assert_allclose(sc.crps_ensemble(obs, fct), energy, rtol=1e-12)
+    np.testing.assert_allclose(sr.crps_ensemble(obs, fct, estimator="nrg"), energy, rtol=1e-12)

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 ARTICLE_WINDOW = (1991, 2008)  # Ratti (2009)'s vantage point
 DEFAULT_CALIBRATION = (1991, 2007)
-TABLE_FILES = ("scorecard.csv", "scorecard.json", "aggregate.csv", "rank_stability.csv")
+TABLE_FILES = ("scorecard.csv", "scorecard.json", "aggregate.csv", "rank_stability.csv",
+               "pit.csv")
 CHART_FILES = ("observed_vs_simulated.png", "scorecard.png", "events.png")
 SHORT_NAMES = {"persistence": "persist.", "base_rate": "base rate"}  # the baselines
 COLUMN_WIDTH = 10  # longer forecaster names are cut to this width in the console table
@@ -182,6 +183,13 @@ class Comparison:
             for label, card in self.cards.items()
         ]  # fmt: skip
         return pd.concat(parts, ignore_index=True)
+
+    def pit(self) -> pd.DataFrame:
+        """PIT histograms of every window: ``window, observable, component, forecaster, bin,
+        count``."""
+        parts = [card.pit.assign(window=label) for label, card in self.cards.items()]
+        frame = pd.concat(parts, ignore_index=True)
+        return frame[["window", *(c for c in frame.columns if c != "window")]]
 
     def windows_meta(self) -> list[dict[str, Any]]:
         """Each window's scoring settings (``Scorecard.meta``) with its label."""

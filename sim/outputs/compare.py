@@ -51,7 +51,8 @@ def write_comparison(
 
 
 def write_tables(comparison: Comparison, directory: str | os.PathLike[str]) -> list[str]:
-    """``scorecard.csv``, ``scorecard.json``, ``aggregate.csv``, ``rank_stability.csv``."""
+    """``scorecard.csv``, ``scorecard.json``, ``aggregate.csv``, ``rank_stability.csv``,
+    ``pit.csv``."""
     directory = Path(directory)
     scorecard = comparison.scorecard()
     aggregate = comparison.aggregate()
@@ -59,6 +60,7 @@ def write_tables(comparison: Comparison, directory: str | os.PathLike[str]) -> l
     write_csv_atomic(scorecard, directory / "scorecard.csv")
     write_csv_atomic(aggregate, directory / "aggregate.csv")
     write_csv_atomic(stability, directory / "rank_stability.csv")
+    write_csv_atomic(comparison.pit(), directory / "pit.csv")
     document = {
         "windows": comparison.windows_meta(),
         "scorecard": _records(scorecard),

@@ -21,9 +21,11 @@ def _ensemble(fct: np.ndarray) -> np.ndarray:
 def crps_ensemble(obs: np.ndarray, fct: np.ndarray) -> np.ndarray:
     """CRPS of an ensemble for each year (0 best, in the observable's units).
 
-    ``CRPS_t = mean_i |x_ti - y_t| - 1/2 mean_ij |x_ti - x_tj|`` (the energy form of
-    ``scoringrules.crps_ensemble(..., estimator="nrg")``); for one member it is the
-    absolute error ``|x_t - y_t|``. NaN where the observation or every member is missing.
+    ``CRPS_t = mean_i |x_ti - y_t| - 1/2 mean_ij |x_ti - x_tj|`` (the energy form), computed
+    by ``scoringrules.crps_ensemble(..., estimator="qd")``, the quantile decomposition that
+    gives the same number in O(m log m) instead of O(m^2) (tested against the energy form);
+    for one member it is the absolute error ``|x_t - y_t|``. NaN where the observation or
+    every member is missing.
 
     Args:
         obs: ``(n,)`` observations.
@@ -32,7 +34,7 @@ def crps_ensemble(obs: np.ndarray, fct: np.ndarray) -> np.ndarray:
     import scoringrules as sr
 
     obs, fct = np.asarray(obs, dtype=float), _ensemble(fct)
-    out = np.asarray(sr.crps_ensemble(obs, fct, m_axis=-1, estimator="nrg",
+    out = np.asarray(sr.crps_ensemble(obs, fct, m_axis=-1, estimator="qd",
                                       nan_policy="omit"), dtype=float)
     return np.where(np.isfinite(obs), out, np.nan)
 

@@ -68,6 +68,7 @@ class Settings:
     mode: str = "replay"
     processes: int | None = None
     seeds: int = DEFAULT_SEEDS
+    headline: bool = False
 
     @property
     def eval_seed(self) -> int:
@@ -85,6 +86,16 @@ class Plan:
     origins: tuple[int, ...]
     last: int
     notes: tuple[str, ...]
+    mixture: bool = True
+
+    def headline(self) -> Plan:
+        """Only what the overall verdict needs: the primary split, no rolling origins, no
+        encompassing mixture (``natosim validate --headline``, the end of ``make run``)."""
+        from dataclasses import replace
+
+        return replace(self, splits=self.splits[:1], origins=(), mixture=False,
+                       notes=(*self.notes, "headline only: primary split, no rolling origins, "
+                              "no encompassing mixture"))
 
     @classmethod
     def make(cls, inputs: Inputs, paradigms: tuple[str, ...]) -> Plan:
@@ -117,7 +128,7 @@ class Plan:
         """The encompassing mixture runs when it can span every registered paradigm (N >= 2,
         at most one of them stateful) and all of them are being compared."""
         names = tuple(PARADIGMS)  # the registry as it is now
-        return (len(names) >= 2 and set(names) <= set(self.paradigms)
+        return (self.mixture and len(names) >= 2 and set(names) <= set(self.paradigms)
                 and len(stateful_components(PARADIGMS.values())) <= 1)
 
     @property
@@ -134,4 +145,5 @@ def _settings_dict(settings: Settings) -> dict[str, Any]:
     return {"budget": settings.budget, "replicas": settings.replicas, "seed": settings.seed,
             "eval_replicas": settings.eval_replicas, "eval_seed": settings.eval_seed,
             "n_boot": settings.n_boot, "mode": settings.mode, "seeds": settings.seeds,
+            "headline": settings.headline,
             "default_budget": cal.DEFAULT_BUDGET}

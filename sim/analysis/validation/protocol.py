@@ -131,6 +131,8 @@ def validate(scenario="post-cold-war", paradigms: Sequence[str] = THEORIES,
         raise ScenarioError(getattr(loaded, "name", str(scenario)), "period",
                             f"no validation split fits inside {period}; the protocol needs "
                             "training and test years (e.g. 1991-2007 and 2008-2024)")
+    if settings.headline:
+        plan = plan.headline()
     fitted = _calibrate_all(inputs, observed, plan, settings, progress)
     evals = _evaluate_all(inputs, observed, plan, fitted, settings)
     report = _score_all(observed, plan, fitted, evals, settings)
