@@ -11,10 +11,11 @@ from sim.runs import executor
 
 def test_workers_that_die_are_one_clear_error() -> None:
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=1, processes=True, threads_per_worker=1,
-                                  dashboard_address=None) as cluster:  # fmt: skip
-        with pytest.raises(executor.WorkersLost, match="dask workers died"):
-            executor.run_jobs(os._exit, [1, 1], scheduler=cluster.scheduler_address)
+    cluster = distributed.LocalCluster(
+        n_workers=1, processes=True, threads_per_worker=1, dashboard_address=None
+    )
+    with cluster, pytest.raises(executor.WorkersLost, match="dask workers died"):
+        executor.run_jobs(os._exit, [1, 1], scheduler=cluster.scheduler_address)
 
 
 class _Future:
