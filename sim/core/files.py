@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 CSV_FLOAT_FORMAT = "%.10g"
-
-
 
 
 def _write_atomic(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> Path:
@@ -57,6 +56,18 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
     return write_bytes_atomic(path, text.encode("utf-8"))
 
 
+def _sorted(df: pd.DataFrame, sort_by: Sequence[str] | None) -> pd.DataFrame:
+    keys = [c for c in (sort_by or ()) if c in df.columns]  # an empty table may lack them
+    return df.sort_values(keys, kind="mergesort") if keys else df
+
+
+def _to_csv(df: pd.DataFrame, handle: IO[bytes]) -> None:
+    """Canonical CSV text of ``df``, encoded as UTF-8 straight into a binary ``handle``
+    (pandas writes it in chunks: the text is never held whole)."""
+    df.to_csv(handle, index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n",
+              encoding="utf-8")
+
+
 def csv_bytes(df: pd.DataFrame, sort_by: Sequence[str] | None = None) -> bytes:
     """Serialise a frame to canonical CSV bytes (fixed float format, stable row order).
 
@@ -64,18 +75,18 @@ def csv_bytes(df: pd.DataFrame, sort_by: Sequence[str] | None = None) -> bytes:
         df: the frame; its index is not written.
         sort_by: columns to sort rows by (stable sort); ``None`` keeps the given order.
     """
-    keys = [c for c in (sort_by or ()) if c in df.columns]  # an empty table may lack them
-    if keys:
-        df = df.sort_values(keys, kind="mergesort")
-    text = df.to_csv(index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n")
-    return text.encode("utf-8")
+    buffer = io.BytesIO()
+    _to_csv(_sorted(df, sort_by), buffer)
+    return buffer.getvalue()
 
 
 def write_csv_atomic(
     df: pd.DataFrame, path: str | os.PathLike[str], sort_by: Sequence[str] | None = None
 ) -> Path:
-    """Write ``df`` as canonical CSV (see :func:`csv_bytes`) atomically."""
-    return write_bytes_atomic(path, csv_bytes(df, sort_by))
+    """Write ``df`` as canonical CSV (the bytes of :func:`csv_bytes`) atomically, streamed
+    to the file rather than built in memory first."""
+    df = _sorted(df, sort_by)
+    return _write_atomic(path, lambda handle: _to_csv(df, handle))
 
 
 def write_parquet_atomic(

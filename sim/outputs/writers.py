@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,13 +14,21 @@ from sim.outputs.manifest import hash_files, manifest, write_manifest
 if TYPE_CHECKING:
     import pandas as pd
 
-    from sim.model.model.records import Records
+    from sim.model.records import Records
 
 
 SERIES_SORT = ("paradigm", "replica", "year")
 PARTNER_SORT = ("paradigm", "replica", "year", "partner")
 TABLE_FILES = ("series.csv", "series.parquet", "partners.csv", "partners.parquet")
 CHART_FILES = ("relation.png", "status.png", "alignment.png", "arming.png")
+#: Parquet is the primary table format; a table is also written as CSV when it has at most
+#: this many rows (a 200-replica run of three paradigms: series.csv yes, partners.csv no).
+CSV_MAX_ROWS = 250_000
+#: Replicas of each paradigm per Parquet row group in a streamed run.
+CHUNK_REPLICAS = 5_000
+#: A streamed run draws its charts and summary from the first this-many replicas of each
+#: paradigm (replicas are independent draws, so these are a random sample of the ensemble).
+CHART_SAMPLE = 1_000
 
 
 def _contract_order(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -29,18 +37,23 @@ def _contract_order(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return df[[*columns, *extra]]
 
 
-def write_tables(records: Records, directory: str | os.PathLike[str]) -> list[str]:
-    """Write ``series`` and ``partners`` as canonical CSV and Parquet; return file names."""
+def write_tables(records: Records, directory: str | os.PathLike[str],
+                 csv: bool | None = None) -> list[str]:
+    """Write ``series`` and ``partners`` as Parquet, and as canonical CSV when ``csv`` (by
+    default: a table of at most :data:`CSV_MAX_ROWS` rows); return the file names."""
     from sim.model.records import PARTNER_COLUMNS, SERIES_COLUMNS
 
     directory = Path(directory)
-    series = _contract_order(records.series, SERIES_COLUMNS)
-    partners = _contract_order(records.partners, PARTNER_COLUMNS)
-    write_csv_atomic(series, directory / "series.csv", SERIES_SORT)
-    write_parquet_atomic(series, directory / "series.parquet", SERIES_SORT)
-    write_csv_atomic(partners, directory / "partners.csv", PARTNER_SORT)
-    write_parquet_atomic(partners, directory / "partners.parquet", PARTNER_SORT)
-    return list(TABLE_FILES)
+    names = []
+    for stem, columns, order in (("series", SERIES_COLUMNS, SERIES_SORT),
+                                 ("partners", PARTNER_COLUMNS, PARTNER_SORT)):
+        table = _contract_order(getattr(records, stem), columns)
+        if csv or (csv is None and len(table) <= CSV_MAX_ROWS):
+            write_csv_atomic(table, directory / f"{stem}.csv", order)
+            names.append(f"{stem}.csv")
+        write_parquet_atomic(table, directory / f"{stem}.parquet", order)
+        names.append(f"{stem}.parquet")
+    return names
 
 
 def write_charts(records: Records, directory: str | os.PathLike[str]) -> list[str]:
@@ -89,3 +102,117 @@ def write_run(
         )
         write_manifest(staging, content)
     return content
+
+
+def write_run_streamed(
+    parts: Iterable[Records],
+    out: str | os.PathLike[str],
+    *,
+    paradigms: Sequence[str],
+    force: bool,
+    scenario_name: str,
+    scenario_sha256: str,
+    data_hashes: Mapping[str, str],
+    command: Sequence[str],
+) -> tuple[dict[str, Any], Records]:
+    """Write a large run paradigm by paradigm, in bounded memory, all or nothing.
+
+    Each part (one paradigm's records, as arrays) is appended to ``series.parquet`` and
+    ``partners.parquet`` in row groups of :data:`CHUNK_REPLICAS` replicas and then
+    released, so only one paradigm's arrays are held at a time. The rows and their order
+    are those of :func:`write_tables` (paradigm, replica, year, partner). No CSV is
+    written. The charts and the returned summary records are the first
+    :data:`CHART_SAMPLE` replicas of each paradigm (recorded as ``chart_sample`` in the
+    manifest's metadata).
+
+    Returns:
+        The manifest that was written, and the sample records.
+    """
+    from sim.model.records import Records
+
+    with report_as(out), staged_output_dir(out, force) as staging:
+        samples = []
+        with _ParquetStream(staging / "series.parquet", paradigms, "series") as series, \
+                _ParquetStream(staging / "partners.parquet", paradigms, "partners") as partners:
+            for part in parts:
+                for block in part.blocks or ():
+                    for start in range(0, block.replicas, CHUNK_REPLICAS):
+                        chunk = _chunk(block, start, start + CHUNK_REPLICAS)
+                        series.write(chunk)
+                        partners.write(chunk)
+                samples.append(_sample(part, CHART_SAMPLE))
+                del part
+        sample = Records.concat(samples)
+        sample.meta["chart_sample"] = CHART_SAMPLE
+        names = ["series.parquet", "partners.parquet", *write_charts(sample, staging)]
+        content = manifest(
+            meta=sample.meta, scenario_name=scenario_name, scenario_sha256=scenario_sha256,
+            data_hashes=data_hashes, command=command, files=hash_files(staging, names),
+        )
+        write_manifest(staging, content)
+    return content, sample
+
+
+def _chunk(block, start: int, stop: int):
+    """Replicas ``start:stop`` of a block (views)."""
+    from dataclasses import replace
+
+    return replace(block, series=block.series[:, :, start:stop],
+                   partner_values={k: v[:, start:stop] for k, v in block.partner_values.items()},
+                   replica0=block.replica0 + start)
+
+
+def _sample(part: Records, n: int) -> Records:
+    """The first ``n`` replicas of a part, copied (the part's arrays can then be freed)."""
+    from dataclasses import replace
+
+    from sim.model.records import Records
+
+    blocks = []
+    for block in part.blocks or ():
+        if block.replica0 >= n:
+            continue
+        k = n - block.replica0
+        blocks.append(replace(block, series=block.series[:, :, :k].copy(), partner_values={
+            name: v[:, :k].copy() for name, v in block.partner_values.items()}))
+    return Records(series=blocks, partners=list(blocks), meta=dict(part.meta))
+
+
+class _ParquetStream:
+    """Row groups appended to one Parquet file with a fixed schema."""
+
+    def __init__(self, path: Path, paradigms: Sequence[str], kind: str) -> None:
+        self.path, self.paradigms, self.kind = path, list(paradigms), kind
+        self.writer = None
+
+    def __enter__(self) -> _ParquetStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+    def write(self, block) -> None:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from sim.model.records import partner_columns, series_columns
+
+        build = series_columns if self.kind == "series" else partner_columns
+        cols = build(block)
+        rows = len(cols["replica"])
+        index = self.paradigms.index(block.paradigm)
+        arrays = {"paradigm": pa.DictionaryArray.from_arrays(
+            np.full(rows, index, dtype=np.int8), pa.array(self.paradigms))}
+        for name, values in cols.items():
+            if name == "partner":
+                arrays[name] = pa.DictionaryArray.from_arrays(
+                    values.astype(np.int8), pa.array(list(block.partners)))
+            else:
+                arrays[name] = pa.array(values)
+        table = pa.table(arrays)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.path, table.schema, compression="snappy",
+                                           use_dictionary=["paradigm", "partner"])
+        self.writer.write_table(table)

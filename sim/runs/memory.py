@@ -27,10 +27,18 @@ BASELINE_BYTES = 300 * 1024 * 1024
 USABLE_SHARE = 0.8
 
 
-def estimate_bytes(replicas: int, paradigms: int, years: int, partners: int) -> int:
+#: Peak bytes per row of a streamed run (``natosim run`` above 10,000 replicas: one
+#: paradigm's model arrays at a time, 37 bytes per row, written out in chunks). Measured:
+#: see benchmarks/bench_run.py; 60 with margin.
+STREAMED_BYTES_PER_ROW = 60
+
+
+def estimate_bytes(replicas: int, paradigms: int, years: int, partners: int,
+                   streamed: bool = False) -> int:
     """Peak memory of an ensemble run, in bytes (see the module docstring)."""
     rows = years * (1 + partners)
-    return BASELINE_BYTES + replicas * paradigms * rows * BYTES_PER_ROW
+    per_row = STREAMED_BYTES_PER_ROW if streamed else BYTES_PER_ROW
+    return BASELINE_BYTES + replicas * paradigms * rows * per_row
 
 
 def available_bytes() -> int | None:
@@ -48,14 +56,17 @@ def available_bytes() -> int | None:
         return None
 
 
-def feasible_replicas(paradigms: int, years: int, partners: int, budget: int) -> int:
+def feasible_replicas(paradigms: int, years: int, partners: int, budget: int,
+                      streamed: bool = False) -> int:
     """The largest replica count whose estimate fits in ``budget`` bytes (0 if none)."""
-    per_replica = paradigms * years * (1 + partners) * BYTES_PER_ROW
+    per_row = STREAMED_BYTES_PER_ROW if streamed else BYTES_PER_ROW
+    per_replica = paradigms * years * (1 + partners) * per_row
     return max(0, (budget - BASELINE_BYTES) // max(per_replica, 1))
 
 
 def check_memory(
-    replicas: int, paradigms: int, years: int, partners: int, option: str = "--replicas"
+    replicas: int, paradigms: int, years: int, partners: int, option: str = "--replicas",
+    streamed: bool = False,
 ) -> None:
     """Refuse an ensemble that would not fit in the memory available now.
 
@@ -67,10 +78,10 @@ def check_memory(
     if available is None:
         return
     budget = int(available * USABLE_SHARE)
-    need = estimate_bytes(replicas, paradigms, years, partners)
+    need = estimate_bytes(replicas, paradigms, years, partners, streamed)
     if need <= budget:
         return
-    most = feasible_replicas(paradigms, years, partners, budget)
+    most = feasible_replicas(paradigms, years, partners, budget, streamed)
     advice = f"use {option} {most:,} or fewer" if most >= 1 else "free some memory first"
     raise ParameterError(
         option, "",
