@@ -1,4 +1,4 @@
-"""The explorer without a browser: model wrapper, sliders, charts and the Solara page."""
+"""The explorer without a browser: model wrapper, sliders, Reset, live charts, the page."""
 
 from __future__ import annotations
 
@@ -11,15 +11,12 @@ pytest.importorskip("solara", reason="the app extra is not installed: pip instal
 
 import ipyvuetify as v  # noqa: E402
 import solara  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from mesa.visualization.solara_viz import (  # noqa: E402
-    _build_model_init_kwargs,
-    _check_model_params,
-)
 
 from sim.model.paradigms import PARADIGMS  # noqa: E402
 from sim.model.parameter import CHASSIS  # noqa: E402
-from sim.viz import app
+from sim.viz import app, app_panels, live, observed_marks
+
+SCENARIOS = ("post-cold-war", "ratti-2009")  # the two shipped base scenarios
 
 
 @pytest.fixture(scope="module")
@@ -61,36 +58,50 @@ def test_signature_lists_every_parameter_and_no_scenario() -> None:
     assert not any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
+def _moved(paradigm: str, scenario: str) -> tuple[app.Settings, str, float]:
+    """Sidebar settings with the paradigm's first slider at the top of its range."""
+    name, param = next(iter(PARADIGMS[paradigm].parameters.items()))
+    qualified = f"{paradigm}.{name}"
+    settings = app.Settings(scenario=scenario, paradigm=paradigm, replicas=2, seed=3)
+    values = {**settings.values, qualified: param.bounds[1], "chassis.mu": 0.7}
+    return app.Settings(scenario=scenario, paradigm=paradigm, replicas=2, seed=3,
+                        values=values), name, param.bounds[1]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
 @pytest.mark.parametrize("paradigm", list(PARADIGMS))
-def test_model_params_are_accepted_and_reset_builds_our_model(paradigm: str) -> None:
-    """What SolaraViz's Reset does: check the params, then rebuild from the slider values."""
-    model = app.ExplorerModel(paradigm=paradigm, replicas=1)
-    spec = app.model_params("ratti-2009", paradigm)
-    _check_model_params(model, spec)
-    values = {k: (s["value"] if isinstance(s, dict) else s) for k, s in spec.items()}
-    first = next(iter(PARADIGMS[paradigm].parameters))
-    values[first] = PARADIGMS[paradigm].parameters[first].bounds[1]
-    kwargs = _build_model_init_kwargs(model, values, add_scenario_when_empty=True,
-                                      require_model_accepts_scenario=True)
-    rebuilt = type(model)(**kwargs)
-    assert rebuilt.scenario_name == "ratti-2009" and rebuilt.end == 2008
-    assert rebuilt.paradigm.values[first] == PARADIGMS[paradigm].parameters[first].bounds[1]
+def test_reset_builds_what_the_sidebar_shows(paradigm: str, scenario: str) -> None:
+    settings, name, value = _moved(paradigm, scenario)
+    model = app.build_model(settings)
+    assert model.paradigm.name == paradigm and model.scenario_name == scenario
+    assert model.paradigm.values[name] == value and model.p["mu"] == 0.7
+    assert model.K == 2 and model.mode == "replay"
+    others = set(PARADIGMS[paradigm].parameters) - {name}
+    assert all(model.paradigm.values[n] == PARADIGMS[paradigm].parameters[n].default
+               for n in others)
+
+
+def test_session_reset_after_a_paradigm_change_runs_the_new_paradigm() -> None:
+    first, last = list(PARADIGMS)[0], list(PARADIGMS)[-1]
+    session = app.Session(app.Settings(paradigm=first, replicas=1))
+    session.step()
+    settings, name, value = _moved(last, "ratti-2009")
+    session.reset(settings)
+    assert session.model.paradigm.name == last and session.model.year == session.model.start
+    assert session.model.paradigm.values[name] == value and session.model.end == 2008
+    assert session.step() and session.model.year == session.model.start + 1
+    assert set(session.frames) == set(live.CHARTS)
 
 
 @pytest.mark.parametrize("paradigm", list(PARADIGMS))
 def test_sliders_span_each_params_range(paradigm: str) -> None:
-    spec = app.model_params("post-cold-war", paradigm)
     for name, param in {**PARADIGMS[paradigm].parameters, **CHASSIS}.items():
         lo, hi = param.bounds
-        slider = spec[name]
-        assert (slider["min"], slider["max"], slider["value"]) == (lo, hi, param.default)
-        steps = (hi - lo) / slider["step"], (param.default - lo) / slider["step"]
+        step = app.slider_step(param)
+        steps = (hi - lo) / step, (param.default - lo) / step
         assert all(abs(s - round(s)) < 1e-9 for s in steps), name
-        assert slider["step"] <= (hi - lo) / 10
-    labels = {s["label"] for s in spec.values() if isinstance(s, dict) and "min" in s
-              and s["type"] == "SliderFloat"}
-    assert labels == ({f"{paradigm}.{n}" for n in PARADIGMS[paradigm].parameters}
-                      | {f"chassis.{n}" for n in CHASSIS})  # qualified, no other paradigm's
+        assert step <= (hi - lo) / 10
+        assert f"default {param.default:g}" in app.slider_label(name, param)
 
 
 # --------------------------------------------------------------------------- what it shows
@@ -98,52 +109,92 @@ def test_sliders_span_each_params_range(paradigm: str) -> None:
 
 def test_year_caption_follows_the_run() -> None:
     model = app.ExplorerModel(scenario_name="ratti-2009", replicas=1)
-    assert app.year_caption(model).startswith("Start of 1991")
+    assert app_panels.year_caption(model).startswith("Start of 1991")
     model.step()
-    assert app.year_caption(model).startswith("End of 1991 (1 of 18")
+    assert app_panels.year_caption(model).startswith("End of 1991 (1 of 18")
     model.run()
-    assert app.year_caption(model).startswith("End of 2008: run complete")
+    assert app_panels.year_caption(model).startswith("End of 2008: run complete")
 
 
 def test_fired_milestones_follow_event_log(stepped) -> None:
-    fired = app.fired_milestones(stepped)
+    fired = app_panels.fired_milestones(stepped)
     assert [m["id"] for m in fired] == [mid for _, mid in stepped.event_log]
     assert all(m["time"] < stepped.year for m in fired)
-    assert any(m["id"] == "offer-nacc" for m in fired)
-    html = app.milestones_html(stepped)
-    assert html.index(fired[-1]["label"].split(",")[0]) < html.index("NACC")  # newest first
+    html = app_panels.milestone_key_html(stepped)
+    assert html.count(" ✓</li>") == len({mid for _, mid in stepped.event_log})
 
 
-def test_milestones_html_escapes_labels(stepped, monkeypatch) -> None:
-    item = {"time": 1992.0, "id": "x", "date": "1992-01-01", "type": "t", "label": "<b>&"}
-    monkeypatch.setattr(app, "fired_milestones", lambda model: [item])
-    assert "&lt;b&gt;&amp;" in app.milestones_html(stepped)
+def test_milestone_key_escapes_labels(stepped, monkeypatch) -> None:
+    first = live.input_milestones(stepped)[0]
+    fake = first.model_copy(update={"label": "<b>&"})
+    monkeypatch.setattr(app_panels, "input_milestones", lambda model: [fake])
+    assert "&lt;b&gt;&amp;" in app_panels.milestone_key_html(stepped)
 
 
-@pytest.mark.parametrize("draw", [app.relation_figure, app.status_figure,
-                                  app.arming_figure, app.alignment_figure])
-def test_charts_draw_before_and_after_stepping(draw, stepped) -> None:
-    assert isinstance(draw(app.ExplorerModel(replicas=1)), Figure)
-    fig = draw(stepped)
-    ax = fig.axes[0]
-    assert ax.get_xlim()[0] < stepped.start and ax.get_xlim()[1] > stepped.end + 1
+def test_glossary_gives_every_parameters_meaning_and_citation() -> None:
+    for paradigm, cls in PARADIGMS.items():
+        html = app_panels.glossary_html(paradigm)
+        for _name, param in {**cls.parameters, **CHASSIS}.items():
+            assert param.meaning.split("(")[0].strip()[:20].replace("'", "&#x27;") in html
+        assert all(k not in html for k in cls.references)  # keys resolved to citations
 
 
-def test_relation_chart_marks_each_fired_milestone(stepped) -> None:
-    ax = app.relation_figure(stepped).axes[0]
-    lines = [ln for ln in ax.get_lines() if ln.get_gid() == "milestone"]
-    assert len(lines) == len(stepped.event_log)
-    median = ax.get_lines()[0].get_ydata()
+# --------------------------------------------------------------------------- observed marks
+
+
+def test_force_onsets_hand_worked() -> None:
+    import pandas as pd
+
+    # AAA: 0 2 2 3 0 -> onsets 2001 (level 2) and 2003 (3, higher); BBB: 1 1 0 0 2 -> 2004.
+    table = pd.DataFrame([[0, 2, 2, 3, 0], [1, 1, 0, 0, 2]], index=["AAA", "BBB"],
+                         columns=[2000, 2001, 2002, 2003, 2004])
+    onsets = observed_marks.force_onsets(table)
+    assert [(e.partner, e.year, e.level) for e in onsets] == [
+        ("AAA", 2001, 2), ("AAA", 2003, 3), ("BBB", 2004, 2)]
+
+
+def test_scored_events_come_from_the_observed_record() -> None:
+    from sim.data.observed import load_observed
+
+    coercion = load_observed().coercion
+    for event in observed_marks.scored_events():
+        assert coercion.loc[event.partner, event.year] == event.level >= 2
+    assert len(observed_marks.scored_events()) >= 3
+
+
+def test_milestone_groups_hand_worked() -> None:
+    # 1994.0, 1994.1 and 1994.25 chain (gaps < 0.2) -> one label "1-3"; 1996 alone.
+    assert observed_marks.milestone_groups([1994.0, 1994.1, 1994.25, 1996.0]) == [
+        (1994.0, 1, 3), (1996.0, 4, 4)]
+
+
+# --------------------------------------------------------------------------- live charts
+
+
+def test_live_charts_follow_the_model(stepped) -> None:
+    charts = live.LiveCharts(stepped)
+    x, median = charts.r_line.get_data()
     expected = np.median(stepped.records().series.pivot(index="year", columns="replica",
                                                         values="R"), axis=1)
     np.testing.assert_allclose(median, expected)
+    np.testing.assert_array_equal(x, np.arange(1992, 2001))  # year y drawn at y + 1
+    matrix = charts.alignment_matrix()
+    assert matrix.shape == (len(stepped.inputs.partners), 34)
+    assert np.isfinite(matrix[:, :9]).all() and np.isnan(matrix[:, 9:]).all()
+    for chart in live.CHARTS:
+        assert charts.frame(chart).startswith(b"\x89PNG")
+    assert charts.render("relation", "svg").lstrip().startswith(b"<?xml")
+    assert charts.series_csv().decode().splitlines()[0].startswith("paradigm,replica,year")
 
 
-def test_alignment_matrix_covers_the_period_with_nan_ahead(stepped) -> None:
-    matrix = app.alignment_matrix(stepped)
-    assert list(matrix.index) == list(stepped.inputs.partners)
-    assert matrix.columns[0] == 1991 and matrix.columns[-1] == 2024
-    assert matrix.loc[:, 1999].notna().all() and matrix.loc[:, 2000].isna().all()
+def test_live_chart_ticks_are_whole_years() -> None:
+    charts = live.LiveCharts(app.ExplorerModel(scenario_name="ratti-2009", replicas=1))
+    for fig in charts.figures.values():
+        ticks = fig.axes[0].get_xticks()
+        assert len(ticks) >= 3 and np.allclose(ticks, np.round(ticks))
+    ids = [a.get_gid() for a in charts.figures["relation"].axes[0].get_children()]
+    assert ids.count("milestone") == len(charts.milestones)
+    assert ids.count("scored-event") == len([e for e in charts.events if e.year <= 2008])
 
 
 # --------------------------------------------------------------------------- the page
@@ -156,7 +207,7 @@ def _App():
 
 
 def _labels(rc) -> list[str]:
-    return [w.label for w in rc.find(v.Slider).widgets]
+    return [w.label.split(" (default")[0] for w in rc.find(v.Slider).widgets]
 
 
 def _titles(rc) -> list[str]:
@@ -171,6 +222,7 @@ def test_page_swaps_sliders_with_the_paradigm_and_steps() -> None:
     first, last = list(PARADIGMS)[0], list(PARADIGMS)[-1]
     _, rc = solara.render(_App(), handle_error=False)
     assert _qualified(first) | {"chassis.beta", "chassis.c_F"} <= set(_labels(rc))
+    assert not {"Use Threads", "Play Interval (ms)"} & set(_labels(rc))
     rc.find(v.Select, label="paradigm").widget.v_model = last
     labels = set(_labels(rc))
     assert _qualified(last) <= labels and not _qualified(first) & labels
@@ -179,15 +231,17 @@ def test_page_swaps_sliders_with_the_paradigm_and_steps() -> None:
     assert any(t.startswith("End of 1991") for t in _titles(rc))
 
 
-def test_page_applies_a_slider_on_reset() -> None:
+def test_page_reset_after_a_paradigm_change_applies_the_sidebar() -> None:
     _, rc = solara.render(_App(), handle_error=False)
-    first = list(PARADIGMS)[0]
-    name, param = next(iter(PARADIGMS[first].parameters.items()))
+    last = list(PARADIGMS)[-1]
+    rc.find(v.Select, label="paradigm").widget.v_model = last
+    name, param = next(iter(PARADIGMS[last].parameters.items()))
     value = param.bounds[1]
-    rc.find(v.Slider, label=f"{first}.{name}").widget.v_model = value
+    rc.find(v.Slider, label=app.slider_label(f"{last}.{name}", param)).widget.v_model = value
     rc.find(v.Btn, children=["Reset"]).widget.click()
-    texts = [str(w.children) for w in rc.find(v.Html).widgets]
-    assert any(f"{first}.{name}={value:g}" in t for t in texts)
+    texts = [" ".join(map(str, w.children)) for w in rc.find(v.Html, tag="span").widgets]
+    assert any(t.startswith(f"{last} · ") and f"{last}.{name}={value:g}," in t
+               for t in texts)
 
 
 def test_serve_runs_solara_on_this_module(monkeypatch) -> None:

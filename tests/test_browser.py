@@ -1,10 +1,12 @@
 """The explorer in a real browser: Debian's chromium driven by Playwright, fully offline.
 
-Starts ``sim.viz.app.serve`` on 127.0.0.1 (a free port) in a subprocess, loads the page, steps,
-moves a slider, resets and steps again, and checks that the page shows the new year, that
-the R(t) chart changed, that a second browser session gets its own model, and that nothing
-was fetched from outside the machine. The screenshot is saved under pytest's ``tmp_path``;
-set ``NATOSIM_UPDATE_SCREENSHOT=1`` to also refresh ``docs/img/explorer.png``.
+Starts ``sim.viz.app.serve`` on 127.0.0.1 (a free port) in a subprocess. For every registered
+paradigm: picks it (and a shipped scenario), moves a slider, presses Reset and checks that the
+running model has that paradigm and value. Then steps, resets and steps again, and checks
+that the page shows the new year, that the R(t) chart changed, that a second browser
+session gets its own model, and that nothing was fetched from outside the machine. The
+screenshot is saved under pytest's ``tmp_path``; set ``NATOSIM_UPDATE_SCREENSHOT=1``
+to also refresh ``docs/img/explorer.png``.
 
 Skips with the reason when chromium or the ``app`` extra is missing.
 """
@@ -140,6 +142,43 @@ def _relation_chart(page, differs_from: bytes | None = None) -> bytes:
             return pixels
 
 
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the Vuetify select labelled ``label``."""
+    page.get_by_role("button", name=label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def _progress(page) -> str:
+    """The line under the clock: paradigm · scenario · mode · replicas · seed · values."""
+    return page.get_by_text(" replicas · seed ").first.inner_text()
+
+
+def test_reset_runs_what_the_sidebar_shows_for_every_paradigm(browser, server: str) -> None:
+    """Change the paradigm (every registered one, and the other shipped scenario), move a
+    slider, press Reset: the running model has that paradigm and that value."""
+    from sim.model.paradigms import PARADIGMS
+
+    foreign: list[str] = []
+    failed: list[str] = []
+    page = _open(browser, server, foreign, failed)
+    _see(page, "Start of 1991")
+    for i, (paradigm, cls) in enumerate(reversed(list(PARADIGMS.items()))):
+        scenario = "ratti-2009" if i % 2 else "post-cold-war"
+        _choose(page, "scenario", scenario)
+        _choose(page, "paradigm", paradigm)
+        name, param = next(iter(cls.parameters.items()))
+        qualified = f"{paradigm}.{name}"
+        page.get_by_role("slider", name=qualified).press("End")  # the top of its range
+        page.get_by_role("button", name="Reset").click()
+        _see(page, f"{qualified}={param.bounds[1]:g},")
+        line = _progress(page)
+        assert line.startswith(f"{paradigm} · {scenario} · replay"), line
+        _step(page, 1991, 1992)
+        assert _progress(page).startswith(f"{paradigm} · {scenario}"), "Step changed model"
+    assert not foreign, f"the explorer fetched from outside the machine: {foreign[:5]}"
+    assert not failed, f"requests failed: {failed[:5]}"
+
+
 def test_slider_step_and_chart_in_chromium(browser, server: str, tmp_path: Path) -> None:
     foreign: list[str] = []
     failed: list[str] = []
@@ -163,7 +202,9 @@ def test_slider_step_and_chart_in_chromium(browser, server: str, tmp_path: Path)
     _step(page, 1991, 1993)
     changed_chart = _relation_chart(page, differs_from=default_chart)
     assert changed_chart != default_chart, f"R(t) chart did not change with {qualified}"
-    _see(page, "Milestones so far")
+    _see(page, "Key: input milestones")
+    for leftover in ("Page 0", "Use Threads", "Time:"):
+        assert page.get_by_text(leftover, exact=True).count() == 0, leftover
 
     other = _open(browser, server, foreign, failed)  # a second session: its own model
     _see(other, "Start of 1991")
@@ -172,6 +213,40 @@ def test_slider_step_and_chart_in_chromium(browser, server: str, tmp_path: Path)
     assert not foreign, f"the explorer fetched from outside the machine: {foreign[:5]}"
     assert not failed, f"requests failed: {failed[:5]}"
     _screenshot(page, tmp_path / "explorer.png")
+
+
+def test_benchmark_step_and_play(browser, server: str) -> None:
+    """Benchmark (printed, never asserted against a time): page usable, one Step at 20
+    replicas as the browser sees it, and ▶ against the chosen play interval."""
+    started = time.monotonic()
+    page = _open(browser, server, [], [])
+    _see(page, "Start of 1991")
+    usable = time.monotonic() - started
+    slider = page.get_by_role("slider", name="replicas")
+    slider.press("End")  # 20 replicas
+    page.get_by_role("button", name="Reset").click()
+    _see(page, " 20 replicas ")
+    times = []
+    for year in range(1991, 2001):
+        t0 = time.monotonic()
+        page.get_by_role("button", name="Step").click()
+        _see(page, f"End of {year}")
+        times.append(time.monotonic() - t0)
+    interval = 500  # ms: the play slider's steps are 50 ms, from 50
+    play = page.get_by_role("slider", name="play interval")
+    play.press("Home")
+    for _ in range((interval - 50) // 50):
+        play.press("ArrowRight")
+    _see(page, "End of 2000")
+    t0 = time.monotonic()
+    page.get_by_role("button", name="▶").click()
+    _see(page, "End of 2008")
+    per_year = (time.monotonic() - t0) / 8
+    page.get_by_role("button", name="❚❚").click()
+    times.sort()
+    print(f"\nexplorer benchmark: page usable {usable:.2f} s after the server answered; "
+          f"Step at 20 replicas (click to new year shown) median {times[len(times) // 2]:.3f} "
+          f"s, max {times[-1]:.3f} s; ▶ at {interval} ms: {per_year * 1000:.0f} ms per year")
 
 
 def _screenshot(page, path: Path) -> None:

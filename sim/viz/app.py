@@ -1,30 +1,38 @@
-"""The interactive explorer: Mesa's SolaraViz in the browser, one model per browser session.
+"""The interactive explorer: natosim in the browser, one model per browser session.
 
 Start it with ``natosim explore`` (which calls :func:`serve`) or ``solara run sim/viz/app.py``.
 Pick a scenario and a paradigm, move the sliders (the paradigm's three parameters and the
-chassis parameters; ranges from their :class:`~sim.model.params.Param`), press **Reset** to build
-a model with them, then **Step** or **▶** through the years. Four charts follow the run:
-R(t), S(t), Russia's (and NATO's) military burden, and partner alignment, with the input
-milestones marked as they fire and listed in a panel.
+chassis parameters; ranges and defaults from the parameter registry), press **Reset** to
+build a model with exactly what the sidebar shows, then **Step** or **▶** through the years.
+Four charts follow the run: R(t), S(t) with the observed status, the military burden with
+the observed burdens, and partner alignment; input milestones are numbered (key below the
+charts) and the scored events of the observed record are shaded apart from them.
+
+The page is built with Solara components directly (Mesa's ``SolaraViz`` rebuilt a model of
+its first paradigm on Reset, redrew every chart from scratch on each step and brought its
+own clock, tab and thread switch). The model is still a Mesa model
+(:class:`~sim.model.model.NatoRussiaModel`). The charts are laid out once per model and then
+only their data move (:mod:`sim.viz.live`).
 
 The explorer needs the optional ``app`` extra (``pip install -e ".[app]"``). It works
-offline: ``solara-assets`` ships Solara's front-end, and only matplotlib charts are used
-(Altair would load from a CDN).
+offline: ``solara-assets`` ships Solara's front-end, and only matplotlib images are used.
 """
 
 from __future__ import annotations
 
 import inspect
 import math
+import threading
+import time
 from collections.abc import Callable
-from html import escape
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 try:
     import solara
+    import solara.lab
     import solara.server.settings
-    from mesa.visualization import SolaraViz
 except ImportError as err:  # pragma: no cover - exercised only without the extra
     raise ImportError(
         "the explorer needs the optional 'app' extra: pip install -e '.[app]' "
@@ -35,24 +43,26 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
 from sim.data.scenario import list_scenarios  # noqa: E402
-from sim.model.model import MODES, NatoRussiaModel  # noqa: E402
+from sim.model.model import NatoRussiaModel  # noqa: E402
 from sim.model.paradigms import PARADIGMS  # noqa: E402
 from sim.model.parameter import CHASSIS, Param  # noqa: E402
-from sim.model.records import S_LABELS  # noqa: E402
-from sim.viz.plots import NATO_COLOR, RUSSIA_COLOR, STYLE, paradigm_color  # noqa: E402
+from sim.model.params import registry  # noqa: E402
+from sim.viz.app_panels import (  # noqa: E402
+    EXPLORER_MODES,
+    applied_parameters,
+    glossary_html,
+    milestone_key_html,
+    year_caption,
+)
+from sim.viz.live import CHARTS, LiveCharts  # noqa: E402
 
 DEFAULT_SCENARIO = "post-cold-war"
 DEFAULT_PARADIGM = next(iter(PARADIGMS), "")  # the first registered paradigm
 DEFAULT_REPLICAS = 5
 MAX_REPLICAS = 20
 DEFAULT_SEED = 0
-LABEL_GAP = 0.8  # years between two milestone labels on the R chart
+DEFAULT_INTERVAL = 300  # ms between two years when playing
 _STEPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0)
 
 
@@ -140,257 +150,88 @@ def slider_step(param: Param) -> float:
     return _STEPS[0]
 
 
-def slider(name: str, param: Param, group: str = "chassis") -> dict[str, Any]:
-    """A SolaraViz ``SliderFloat`` spec for one parameter, range from its ``Param``.
+def slider_label(qualified: str, param: Param) -> str:
+    """A slider's label: the qualified name and the default (always visible)."""
+    return f"{qualified} (default {param.default:g})"
 
-    The label is the qualified name (``group.name``), as everywhere else in natosim.
+
+def default_values() -> dict[str, float]:
+    """Every registered parameter's default, by qualified name (chassis and all paradigms)."""
+    return {q: spec.default for q, spec in registry().items()}
+
+
+# --------------------------------------------------------------------------- the session
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the sidebar shows: everything a Reset builds a model from.
+
+    Attributes:
+        scenario: a shipped scenario name.
+        paradigm: a registered paradigm.
+        mode: ``replay`` or ``free``.
+        replicas: K.
+        seed: the model's seed.
+        values: parameter values by qualified name (every paradigm's; only the chosen
+            paradigm's and the chassis' are used).
     """
-    lo, hi = param.bounds
-    return {
-        "type": "SliderFloat", "label": f"{group}.{name}", "value": param.default,
-        "min": lo, "max": hi, "step": slider_step(param),
-    }
+
+    scenario: str = DEFAULT_SCENARIO
+    paradigm: str = DEFAULT_PARADIGM
+    mode: str = "replay"
+    replicas: int = DEFAULT_REPLICAS
+    seed: int = DEFAULT_SEED
+    values: dict[str, float] = field(default_factory=default_values)
+
+    def used(self) -> dict[str, float]:
+        """The values a model of this paradigm is built with, by qualified name."""
+        return {q: self.values.get(q, spec.default)
+                for q, spec in registry(self.paradigm).items()}
 
 
-def model_params(scenario: str, paradigm: str) -> dict[str, Any]:
-    """SolaraViz ``model_params``: run options, the paradigm's sliders, the chassis sliders.
+def build_model(settings: Settings) -> ExplorerModel:
+    """The model the sidebar describes."""
+    values = {spec.name: settings.used()[q] for q, spec in registry(settings.paradigm).items()}
+    return ExplorerModel(scenario_name=settings.scenario, paradigm=settings.paradigm,
+                         mode=settings.mode, replicas=int(settings.replicas),
+                         seed=int(settings.seed), **values)
 
-    ``scenario`` and ``paradigm`` are fixed here; they are chosen above the SolaraViz panel
-    (changing them rebuilds the page with that paradigm's own sliders).
+
+class Session:
+    """One browser session's model, its live charts and the latest chart frames.
+
+    Args:
+        settings: what to build first.
     """
-    params: dict[str, Any] = {
-        "scenario_name": scenario,
-        "paradigm": paradigm,
-        "mode": {"type": "Select", "label": "mode", "value": "replay", "values": list(MODES)},
-        "replicas": {"type": "SliderInt", "label": "replicas",
-                     "value": DEFAULT_REPLICAS, "min": 1, "max": MAX_REPLICAS, "step": 1},
-        "seed": {"type": "SliderInt", "label": "seed", "value": DEFAULT_SEED,
-                 "min": 0, "max": 999, "step": 1},
-    }
-    params |= {n: slider(n, p, paradigm) for n, p in PARADIGMS[paradigm].parameters.items()}
-    params |= {n: slider(n, p) for n, p in CHASSIS.items()}
-    return params
 
+    def __init__(self, settings: Settings) -> None:
+        self.lock = threading.Lock()
+        self.timings: list[float] = []  # seconds per step, stepping and redrawing
+        self.reset(settings)
 
-# --------------------------------------------------------------------------- what to show
+    def reset(self, settings: Settings) -> None:
+        """Build a new model from ``settings`` (what the sidebar shows)."""
+        with self.lock:
+            self.settings = settings
+            self.model = build_model(settings)
+            self.charts = LiveCharts(self.model)
+            self.frames = {chart: self.charts.frame(chart) for chart in CHARTS}
 
-
-def year_caption(model: NatoRussiaModel) -> str:
-    """Where the run is, e.g. ``End of 1995 (5 of 34 years)``."""
-    done = model.year - model.start
-    total = model.end - model.start + 1
-    if done == 0:
-        return f"Start of {model.start}: nothing simulated yet ({total} years to go)"
-    if done >= total:
-        return f"End of {model.end}: run complete ({total} years)"
-    return f"End of {model.year - 1} ({done} of {total} years)"
-
-
-def fired_milestones(model: NatoRussiaModel) -> list[dict[str, Any]]:
-    """The input milestones applied so far, in the order they fired (from ``event_log``)."""
-    by_id = {m.id: m for m in model.inputs.milestones}
-    out = []
-    for time, mid in model.event_log:
-        m = by_id.get(mid)
-        out.append({"time": float(time), "id": mid, "date": str(m.date) if m else "",
-                    "type": m.type if m else "", "label": m.label if m else mid})
-    return out
-
-
-def milestones_html(model: NatoRussiaModel) -> str:
-    """The fired milestones as an HTML list, newest first (escaped; no Markdown, whose
-    renderer would fetch KaTeX from a CDN)."""
-    fired = fired_milestones(model)
-    if not fired:
-        return "<p><i>No milestone yet.</i></p>"
-    items = "".join(
-        f"<li><b>{escape(m['date'])}</b> {escape(m['label'])} "
-        f"<small style='color:#777'>({escape(m['type'])})</small></li>"
-        for m in reversed(fired)
-    )
-    return f"<ul style='margin:0; padding-left:1.2em'>{items}</ul>"
-
-
-def applied_parameters(model: NatoRussiaModel) -> str:
-    """The parameter values the running model was built with, on one line (qualified)."""
-    values = {**{f"{model.paradigm.name}.{k}": v for k, v in model.paradigm.values.items()},
-              **{f"chassis.{k}": v for k, v in model.p.items()}}
-    return ", ".join(f"{k}={v:g}" for k, v in values.items())
-
-
-def parameter_glossary(paradigm: str) -> str:
-    """HTML: what each slider means, with its range (the paradigm's first, then chassis)."""
-    params = {**{f"{paradigm}.{n}": p for n, p in PARADIGMS[paradigm].parameters.items()},
-              **{f"chassis.{n}": p for n, p in CHASSIS.items()}}
-    rows = "".join(
-        f"<li><b>{escape(n)}</b> [{p.bounds[0]:g}, {p.bounds[1]:g}]: {escape(p.meaning)}</li>"
-        for n, p in params.items()
-    )
-    return f"<ul style='margin:0; padding-left:1.2em; font-size:0.8em'>{rows}</ul>"
-
-
-def _quantiles(model: NatoRussiaModel, column: str) -> pd.DataFrame:
-    """q10, q50, q90 of a series column by recorded year (empty before the first step)."""
-    if model.year == model.start:  # model.records() cannot build empty tables
-        return pd.DataFrame({c: pd.Series(dtype=float) for c in ("year", "q10", "q50", "q90")})
-    series = model.records().series
-    grouped = series.groupby("year")[column]
-    return pd.DataFrame({
-        "year": sorted(series["year"].unique()),
-        "q10": grouped.quantile(0.1).to_numpy(), "q50": grouped.median().to_numpy(),
-        "q90": grouped.quantile(0.9).to_numpy(),
-    })
-
-
-def _figure(height: float = 3.0) -> Figure:
-    fig = Figure(figsize=(6.4, height), layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _time_axis(ax, model: NatoRussiaModel) -> None:
-    ax.set_xlim(model.start - 0.3, model.end + 1.3)
-    ax.set_xlabel("year (yearly values are the state on 31 December)")
-
-
-def _mark_fired(ax, model: NatoRussiaModel) -> None:
-    """Grey lines at fired milestones; those of the last simulated year in orange, labelled
-    where there is room (the progress panel lists them all)."""
-    transform = ax.get_xaxis_transform()
-    last_label = -np.inf
-    for m in fired_milestones(model):
-        recent = m["time"] >= model.year - 1
-        ax.axvline(m["time"], color="#e08214" if recent else "#999999",
-                   lw=1.0 if recent else 0.5, alpha=0.9 if recent else 0.5, zorder=0,
-                   gid="milestone")
-        if recent and m["time"] - last_label >= LABEL_GAP:
-            last_label = m["time"]
-            ax.text(m["time"], 0.02, " " + m["label"][:30], transform=transform, rotation=90,
-                    fontsize=6.5, color="#8c510a", ha="right", va="bottom",
-                    gid="milestone-label")
-
-
-def _band(ax, model: NatoRussiaModel, column: str, color: str, label: str) -> None:
-    q = _quantiles(model, column)
-    x = q["year"].to_numpy(dtype=float) + 1.0
-    if model.K > 1:
-        ax.fill_between(x, q["q10"], q["q90"], color=color, alpha=0.18, lw=0)
-    ax.plot(x, q["q50"], color=color, lw=1.8, marker="o", ms=2.5, label=label)
-
-
-def relation_figure(model: NatoRussiaModel) -> Figure:
-    """R(t): median over replicas (10–90 % band), milestones fired so far marked."""
-    name = model.paradigm.name
-    with matplotlib.rc_context(STYLE):
-        fig = _figure(3.3)
-        ax = fig.subplots()
-        _band(ax, model, "R", paradigm_color(name), f"{name} (median)")
-        _mark_fired(ax, model)
-        ax.axhline(0.0, color="#444444", lw=0.6)
-        ax.set_ylim(-1.05, 1.05)
-        ax.set_ylabel("R (−1 hostile … +1 cooperative)")
-        ax.set_title(f"NATO–Russia relation R(t) · {name}")
-        _time_axis(ax, model)
-    return fig
-
-
-def status_figure(model: NatoRussiaModel) -> Figure:
-    """S(t): the institutional rung, median over replicas, with the rung on offer."""
-    name = model.paradigm.name
-    with matplotlib.rc_context(STYLE):
-        fig = _figure(2.8)
-        ax = fig.subplots()
-        q = _quantiles(model, "S")
-        x = np.concatenate([q["year"].to_numpy(dtype=float)[:1], q["year"] + 1.0])
-        y = np.concatenate([q["q50"].to_numpy(dtype=float)[:1], q["q50"]])
-        ax.plot(x, y, drawstyle="steps-pre", color=paradigm_color(name), lw=2.0,
-                label="S (median)")
-        menu = _quantiles(model, "menu")
-        ax.plot(menu["year"] + 1.0, menu["q50"], ls=":", color="#555555", lw=1.0,
-                label="highest rung on offer")
-        ax.set_yticks(list(S_LABELS), [f"{k} {v}" for k, v in S_LABELS.items()])
-        ax.set_ylim(-0.3, max(S_LABELS) + 0.3)
-        ax.set_title("Institutional status S(t)")
-        ax.legend(loc="upper left")
-        _time_axis(ax, model)
-    return fig
-
-
-def arming_figure(model: NatoRussiaModel) -> Figure:
-    """Military burden (% of GDP): Russia and NATO, median over replicas."""
-    with matplotlib.rc_context(STYLE):
-        fig = _figure(2.8)
-        ax = fig.subplots()
-        _band(ax, model, "russia_burden", RUSSIA_COLOR, "Russia")
-        _band(ax, model, "nato_burden", NATO_COLOR, "NATO")
-        ax.set_ylabel("% of GDP")
-        ax.set_ylim(bottom=0.0)
-        ax.set_title("Arming: military burden")
-        ax.legend(loc="lower right")
-        _time_axis(ax, model)
-    return fig
-
-
-def alignment_matrix(model: NatoRussiaModel) -> pd.DataFrame:
-    """Median alignment, partners (rows) × every scenario year (NaN until simulated)."""
-    years = list(range(model.start, model.end + 1))
-    if model.year == model.start:
-        return pd.DataFrame(np.nan, index=list(model.inputs.partners), columns=years)
-    partners = model.records().partners
-    matrix = partners.pivot_table(index="partner", columns="year", values="alignment",
-                                  aggfunc="median")
-    return matrix.reindex(index=list(model.inputs.partners), columns=years)
-
-
-def alignment_figure(model: NatoRussiaModel) -> Figure:
-    """Partner alignment heatmap (blue toward NATO, red toward Russia), median over replicas."""
-    matrix = alignment_matrix(model)
-    with matplotlib.rc_context({**STYLE, "axes.grid": False}):
-        fig = _figure(3.3)
-        ax = fig.subplots()
-        image = ax.imshow(matrix.to_numpy(dtype=float), cmap="RdBu", vmin=-1.0, vmax=1.0,
-                          aspect="auto", interpolation="nearest",
-                          extent=(model.start, model.end + 1, len(matrix) - 0.5, -0.5))
-        ax.set_yticks(range(len(matrix)), matrix.index.to_list(), fontsize=5.5)
-        ax.set_title("Partner alignment (median)")
-        fig.colorbar(image, ax=ax, shrink=0.9, label="−1 Russia … +1 NATO")
-        _time_axis(ax, model)
-    return fig
+    def step(self) -> bool:
+        """Advance one year and redraw; False when the run is already complete."""
+        with self.lock:
+            if not self.model.running or self.model.year > self.model.end:
+                return False
+            started = time.perf_counter()
+            self.model.step()
+            self.charts.update()
+            self.frames = {chart: self.charts.frame(chart) for chart in CHARTS}
+            self.timings.append(time.perf_counter() - started)
+            return True
 
 
 # --------------------------------------------------------------------------- components
-
-
-def _chart(draw: Callable[[NatoRussiaModel], Figure]) -> Callable[[NatoRussiaModel], Any]:
-    """A SolaraViz component (model in, element out) showing ``draw(model)`` as a PNG."""
-
-    def component(model: NatoRussiaModel) -> Any:
-        return solara.FigureMatplotlib(draw(model), format="png", dpi=100)
-
-    component.__name__ = draw.__name__.replace("_figure", "_chart")
-    return component
-
-
-def progress_panel(model: NatoRussiaModel) -> Any:
-    """The year reached, the parameters in force and the milestones fired so far."""
-    with solara.Card(year_caption(model)) as card:
-        solara.Text(f"{model.paradigm.name} · {model.scenario_name} · {model.mode} · "
-                    f"{model.K} replicas · {applied_parameters(model)}",
-                    style={"font-size": "0.85em", "color": "#555"})
-        solara.Text(f"Milestones so far: {len(model.event_log)}",
-                    style={"font-weight": "bold", "display": "block", "margin-top": "8px"})
-        solara.HTML(tag="div", unsafe_innerHTML=milestones_html(model),
-                    style="max-height: 200px; overflow-y: auto; font-size: 0.9em")
-    return card
-
-
-COMPONENTS = [
-    (progress_panel, 0),
-    (_chart(relation_figure), 0),
-    (_chart(status_figure), 0),
-    (_chart(arming_figure), 0),
-    (_chart(alignment_figure), 0),
-]
 
 
 def scenario_names() -> list[str]:
@@ -399,31 +240,138 @@ def scenario_names() -> list[str]:
 
 
 @solara.component
-def Page() -> None:
-    """The explorer page: scenario and paradigm pickers above Mesa's SolaraViz.
+def ParameterSliders(settings: solara.Reactive[Settings]) -> None:
+    """The chosen paradigm's three sliders, then the chassis sliders; value always shown."""
 
-    Every browser session renders its own ``Page``, so it gets its own model. Picking
-    another scenario or paradigm builds a new model and remounts SolaraViz with that
-    paradigm's sliders (the ``key``), so no slider of the previous paradigm lingers.
+    def setter(qualified: str) -> Callable[[float], None]:
+        def on_value(value: float) -> None:
+            now = settings.value
+            settings.value = replace(now, values={**now.values, qualified: float(value)})
+        return on_value
+
+    for qualified, spec in registry(settings.value.paradigm).items():
+        lo, hi = spec.bounds
+        solara.SliderFloat(slider_label(qualified, spec.param),
+                           value=settings.value.used()[qualified], min=lo, max=hi,
+                           step=slider_step(spec.param), on_value=setter(qualified),
+                           thumb_label="always")
+
+
+@solara.component
+def Controls(session: Session, settings: solara.Reactive[Settings],
+             tick: solara.Reactive[int]) -> None:
+    """Reset, ▶/❚❚ and Step, and the play interval."""
+    playing = solara.use_reactive(False)
+    interval = solara.use_reactive(DEFAULT_INTERVAL)
+
+    def play() -> None:
+        while playing.value:
+            started = time.monotonic()
+            if not session.step():
+                playing.value = False
+                break
+            tick.value += 1
+            time.sleep(max(0.0, interval.value / 1000 - (time.monotonic() - started)))
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+
+    def reset() -> None:
+        playing.value = False
+        session.reset(settings.value)
+        tick.value += 1
+
+    def step() -> None:
+        if session.step():
+            tick.value += 1
+
+    done = session.model.year > session.model.end
+    with solara.Row(justify="space-between"):
+        solara.Button("Reset", color="primary", on_click=reset)
+        solara.Button("❚❚" if playing.value else "▶", color="primary", disabled=done,
+                      on_click=lambda: playing.set(not playing.value))
+        solara.Button("Step", color="primary", on_click=step, disabled=playing.value or done)
+    solara.SliderInt("play interval (ms per year)", value=interval, min=50, max=2000, step=50,
+                     thumb_label="always")
+    if settings.value != session.settings:
+        solara.Text("The sidebar differs from the running model: press Reset to apply.",
+                    style={"color": "#b35806", "font-size": "0.85em"})
+
+
+@solara.component
+def ChartPanel(session: Session, chart: str, tick: int) -> None:
+    """One chart image with its PNG and SVG downloads."""
+    with solara.Column(gap="0px"):
+        solara.Image(session.frames[chart], width="100%")
+        with solara.Row(gap="4px"):
+            for fmt in ("png", "svg"):
+                solara.FileDownload(lambda fmt=fmt: session.charts.render(chart, fmt),
+                                    filename=f"natosim-{chart}.{fmt}", label=fmt.upper(),
+                                    mime_type="image/svg+xml" if fmt == "svg" else "image/png")
+
+
+@solara.component
+def MainView(session: Session, tick: solara.Reactive[int]) -> None:
+    """The clock and parameters in force, the four charts, the series download, the key."""
+    count = tick.value  # re-render on every step or reset
+    model = session.model
+    with solara.Card(year_caption(model)):
+        solara.Text(f"{model.paradigm.name} · {session.settings.scenario} · {model.mode} · "
+                    f"{model.K} replicas · seed {session.settings.seed} · "
+                    f"{applied_parameters(model)}",
+                    style={"font-size": "0.85em", "color": "#555"})
+        solara.FileDownload(session.charts.series_csv, filename="natosim-series.csv",
+                            label="series (CSV)", mime_type="text/csv")
+    with solara.ColumnsResponsive(12, large=6):
+        for chart in CHARTS:
+            ChartPanel(session, chart, count)
+    with solara.Card("Key: input milestones and scored events"):
+        solara.HTML(tag="div", unsafe_innerHTML=milestone_key_html(model),
+                    style="max-height: 260px; overflow-y: auto; font-size: 0.8em")
+
+
+@solara.component
+def Page() -> None:
+    """The explorer page. Every browser session renders its own ``Page`` and model.
+
+    Changing the scenario or the paradigm builds a new model at once; the run options and
+    sliders apply on **Reset**, which builds exactly what the sidebar shows.
     """
-    scenario = solara.use_reactive(DEFAULT_SCENARIO)
-    paradigm = solara.use_reactive(DEFAULT_PARADIGM)
-    model = solara.use_memo(
-        lambda: ExplorerModel(scenario_name=scenario.value, paradigm=paradigm.value),
-        [scenario.value, paradigm.value],
-    )
-    with solara.Sidebar(), solara.Card("Scenario and theory"):
-        solara.Select("scenario", values=scenario_names(), value=scenario)
-        solara.Select("paradigm", values=list(PARADIGMS), value=paradigm)
-        solara.HTML(tag="p", unsafe_innerHTML=(
-            "Move the sliders under <i>Model Parameters</i>, then press <b>Reset</b> to build "
-            "a model with them; <b>Step</b> or <b>▶</b> runs the years."))
-        solara.Details("What the sliders mean", children=[
-            solara.HTML(tag="div", unsafe_innerHTML=parameter_glossary(paradigm.value))])
-    SolaraViz(
-        model, components=COMPONENTS, model_params=model_params(scenario.value, paradigm.value),
-        name="natosim explorer", play_interval=300,
-    ).key(f"viz-{scenario.value}-{paradigm.value}")
+    settings = solara.use_reactive(Settings())
+    session = solara.use_memo(lambda: Session(settings.value), [])
+    tick = solara.use_reactive(0)
+
+    def choose(**change: Any) -> None:
+        settings.value = replace(settings.value, **change)
+        session.reset(settings.value)
+        tick.value += 1
+
+    now = settings.value
+    solara.Title("natosim explorer")
+    with solara.AppBar():
+        solara.AppBarTitle("natosim explorer")
+    with solara.Sidebar():
+        with solara.Card("Scenario and theory"):
+            solara.Select("scenario", values=scenario_names(), value=now.scenario,
+                          on_value=lambda v: choose(scenario=v))
+            solara.Select("paradigm", values=list(PARADIGMS), value=now.paradigm,
+                          on_value=lambda v: choose(paradigm=v))
+        with solara.Card("Run"):
+            Controls(session, settings, tick)
+        with solara.Card("Run options and parameters (apply on Reset)"):
+            solara.Select("mode", values=list(EXPLORER_MODES), value=now.mode,
+                          on_value=lambda v: settings.set(replace(settings.value, mode=v)))
+            solara.SliderInt(f"replicas (default {DEFAULT_REPLICAS})", value=now.replicas,
+                             min=1, max=MAX_REPLICAS, thumb_label="always",
+                             on_value=lambda v: settings.set(replace(settings.value,
+                                                                     replicas=int(v))))
+            solara.SliderInt(f"seed (default {DEFAULT_SEED})", value=now.seed, min=0, max=999,
+                             thumb_label="always",
+                             on_value=lambda v: settings.set(replace(settings.value,
+                                                                     seed=int(v))))
+            ParameterSliders(settings)
+        solara.Details("What R, S, alignment and the parameters mean", children=[
+            solara.HTML(tag="div", unsafe_innerHTML=glossary_html(now.paradigm))])
+    MainView(session, tick)
 
 
 # --------------------------------------------------------------------------- server

@@ -1,0 +1,296 @@
+"""The explorer's charts, built once per model and updated in place after every step.
+
+Rebuilding four matplotlib figures per step took about 2 s (laying out and drawing text);
+here each figure is laid out once, when the model is built, and a step only moves the data
+of its lines, bands and image (``set_data``) before drawing to PNG. Everything that does not
+change during a run (axes, ticks, the input milestones with their numbers, the scored events
+and the observed series) is drawn once.
+
+Time axis as in :mod:`sim.viz.plots.style`: a yearly record ``y`` (the state on 31 December)
+sits at ``x = y + 1``; the calendar year ``y`` spans ``[y, y + 1]``.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from sim.data.observed import load_observed
+from sim.model.records import S_LABELS
+from sim.viz.observed_marks import (
+    mark_scored_events,
+    number_milestones,
+    scored_events,
+    whole_year_ticks,
+)
+from sim.viz.plots import NATO_COLOR, RUSSIA_COLOR, STYLE, paradigm_look
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from sim.model.model import NatoRussiaModel
+
+CHARTS = ("relation", "status", "arming", "alignment")
+X_LABEL = "year (yearly values are the state on 31 December)"
+OBSERVED_COLOR = "#000000"
+DPI = 80
+
+
+def input_milestones(model: NatoRussiaModel) -> list:
+    """The scenario's input milestones in time order (the numbering of the key)."""
+    items = [m for m in model.inputs.milestones if getattr(m, "role", "input") == "input"]
+    return sorted(items, key=lambda m: (m.date, m.id))
+
+
+def milestone_time(model: NatoRussiaModel, milestone) -> float:
+    """A milestone's date as a decimal year (as the model's clock runs)."""
+    times = {mid: float(t) for t, mid in model.event_log}
+    if milestone.id in times:
+        return times[milestone.id]
+    d = milestone.date
+    return d.year + (d.timetuple().tm_yday - 1) / 365.25
+
+
+@lru_cache(maxsize=1)
+def _observed():
+    """The shipped observed record, read once per process."""
+    return load_observed()
+
+
+def _figure(height: float) -> Figure:
+    fig = Figure(figsize=(6.4, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+class LiveCharts:
+    """The four explorer charts of one model, updated in place.
+
+    Args:
+        model: the running model (read only).
+    """
+
+    def __init__(self, model: NatoRussiaModel) -> None:
+        self.model = model
+        self.lock = threading.Lock()
+        self.lo, self.hi = float(model.start), float(model.end + 1)
+        self.look = paradigm_look(model.paradigm.name)
+        self.milestones = input_milestones(model)
+        self.times = [milestone_time(model, m) for m in self.milestones]
+        self.events = scored_events()
+        self.observed = _observed()
+        self.partners = list(model.inputs.partners)
+        with matplotlib.rc_context(STYLE):
+            self.figures = {"relation": self._relation(), "status": self._status(),
+                            "arming": self._arming()}
+        with matplotlib.rc_context({**STYLE, "axes.grid": False}):
+            self.figures["alignment"] = self._alignment()
+        for fig in self.figures.values():  # lay out once, then keep the positions
+            fig.get_layout_engine().execute(fig)
+            fig.set_layout_engine("none")
+        self.animated: dict[str, list] = {
+            "relation": [self.r_line], "status": [self.s_line, self.menu_line],
+            "arming": [entry[0] for entry in self.burden.values()], "alignment": [self.image],
+        }
+        self.backgrounds: dict[str, object] = {}
+        for chart in CHARTS:
+            self._background(chart)
+        self.update()
+
+    # ----------------------------------------------------------------- construction
+    def _time_axes(self, ax: Axes, *, scored_labels: bool = True) -> None:
+        ax.set_xlim(self.lo - 0.3, self.hi + 0.3)
+        whole_year_ticks(ax)
+        ax.set_xlabel(X_LABEL)
+        mark_scored_events(ax, self.events, self.lo, self.hi, labels=scored_labels)
+
+    def _relation(self) -> Figure:
+        fig = _figure(3.4)
+        ax = fig.subplots()
+        self._time_axes(ax)
+        number_milestones(ax, self.times)
+        ax.axhline(0.0, color="#444444", lw=0.6)
+        ax.set_ylim(-1.05, 1.05)
+        ax.set_ylabel("R (−1 hostile … +1 cooperative)")
+        name = self.model.paradigm.name
+        ax.set_title(f"NATO–Russia relation R(t) · {name}", loc="left")
+        (self.r_line,) = ax.plot([], [], color=self.look.color, ls=self.look.linestyle,
+                                 marker=self.look.marker, ms=3, lw=1.8, label=f"{name} median")
+        self.r_band = None
+        self.r_ax = ax
+        ax.plot([], [], color="#888888", lw=0.6, label="input milestone (number: key)")
+        ax.fill_between([], [], color="#222222", alpha=0.10, label="scored event (O5 force)")
+        fig.legend(loc="outside lower center", fontsize=6.5, ncols=3)
+        return fig
+
+    def _status(self) -> Figure:
+        fig = _figure(2.9)
+        ax = fig.subplots()
+        self._time_axes(ax, scored_labels=False)
+        observed = self.observed.status
+        years = observed.index.to_numpy(dtype=float)
+        keep = (years >= self.lo) & (years < self.hi)
+        x, y = _steps(years[keep], observed.to_numpy(dtype=float)[keep])
+        ax.plot(x, y, drawstyle="steps-pre", color=OBSERVED_COLOR, lw=1.0, ls="--",
+                label="observed (O3)")
+        (self.s_line,) = ax.plot([], [], drawstyle="steps-pre", color=self.look.color,
+                                 ls=self.look.linestyle, lw=2.0, label="S median")
+        (self.menu_line,) = ax.plot([], [], drawstyle="steps-pre", ls=":", color="#555555",
+                                    lw=1.0, label="highest rung on offer")
+        ax.set_yticks(list(S_LABELS), [f"{k} {v}" for k, v in S_LABELS.items()])
+        ax.set_ylim(-0.3, max(S_LABELS) + 0.3)
+        ax.set_title("Institutional status S(t)", loc="left")
+        ax.legend(loc="upper right", fontsize=6.5)
+        return fig
+
+    def _arming(self) -> Figure:
+        fig = _figure(2.9)
+        ax = fig.subplots()
+        self._time_axes(ax, scored_labels=False)
+        self.burden = {}
+        for column, color, who, observed in (
+            ("russia_burden", RUSSIA_COLOR, "Russia", self.observed.russia_burden),
+            ("nato_burden", NATO_COLOR, "NATO", self.observed.nato_burden),
+        ):
+            years = observed.index.to_numpy(dtype=float)
+            keep = (years >= self.lo) & (years < self.hi)
+            ax.plot(years[keep] + 1.0, observed.to_numpy(dtype=float)[keep], ls="none",
+                    marker="x", ms=3.5, color=color, label=f"{who} observed (O1/O2)")
+            (line,) = ax.plot([], [], color=color, lw=1.6, label=f"{who} median")
+            self.burden[column] = [line, None, color]
+        ax.set_ylabel("% of GDP")
+        ax.set_ylim(0.0, 10.0)
+        ax.set_title("Arming: military burden", loc="left")
+        ax.legend(loc="upper right", fontsize=6, ncols=2)
+        self.a_ax = ax
+        return fig
+
+    def _alignment(self) -> Figure:
+        fig = _figure(3.4)
+        ax = fig.subplots()
+        n_years = int(self.hi - self.lo)
+        self.image = ax.imshow(np.full((len(self.partners), n_years), np.nan), cmap="RdBu",
+                               vmin=-1.0, vmax=1.0, aspect="auto", interpolation="nearest",
+                               extent=(self.lo, self.hi, len(self.partners) - 0.5, -0.5))
+        ax.set_yticks(range(len(self.partners)), self.partners, fontsize=5.5)
+        ax.set_xlim(self.lo, self.hi)
+        whole_year_ticks(ax)
+        ax.set_xlabel("calendar year (each cell: the state at its end)")
+        ax.set_title("Partner alignment (median)", loc="left")
+        fig.colorbar(self.image, ax=ax, shrink=0.9, label="−1 Russia … +1 NATO")
+        return fig
+
+    # ----------------------------------------------------------------- updates
+    def quantiles(self) -> dict[str, np.ndarray]:
+        """Year (x = end of year), then q10, q50, q90 of R, S, menu and burdens by year."""
+        model = self.model
+        done = model.year - model.start
+        out: dict[str, np.ndarray] = {"x": np.arange(done, dtype=float) + model.start + 1.0}
+        if done == 0:
+            return out
+        series = model.records().series.sort_values(["replica", "year"], kind="stable")
+        for column in ("R", "S", "menu", "russia_burden", "nato_burden"):
+            values = series[column].to_numpy(dtype=float).reshape(model.K, done)
+            out[column] = np.quantile(values, (0.1, 0.5, 0.9), axis=0)
+        return out
+
+    def alignment_matrix(self) -> np.ndarray:
+        """Median alignment, partners × scenario years (NaN until simulated)."""
+        model = self.model
+        done = model.year - model.start
+        matrix = np.full((len(self.partners), int(self.hi - self.lo)), np.nan)
+        if done:
+            table = model.records().partners
+            medians = table.pivot_table(index="partner", columns="year", values="alignment",
+                                        aggfunc="median").reindex(index=self.partners)
+            matrix[:, :done] = medians.to_numpy(dtype=float)[:, :done]
+        return matrix
+
+    def update(self) -> None:
+        """Move the data of every chart to the model's current year."""
+        with self.lock:
+            q = self.quantiles()
+            x = q["x"]
+            if "R" in q:
+                self.r_line.set_data(x, q["R"][1])
+                self.s_line.set_data(*_steps(x - 1.0, q["S"][1]))
+                self.menu_line.set_data(*_steps(x - 1.0, q["menu"][1]))
+            self.r_band = _replace_band(self.r_ax, self.r_band, x, q.get("R"),
+                                        self.look.color, self.model.K)
+            bands = [self.r_band]
+            for column, entry in self.burden.items():
+                line, band, color = entry
+                if column in q:
+                    line.set_data(x, q[column][1])
+                entry[1] = _replace_band(self.a_ax, band, x, q.get(column), color,
+                                         self.model.K)
+                bands.append(entry[1])
+            self.image.set_data(self.alignment_matrix())
+            self.bands = {"relation": bands[:1], "arming": bands[1:]}
+
+    def _background(self, chart: str) -> None:
+        """Draw the static part of ``chart`` once and keep its pixels (blitting)."""
+        fig = self.figures[chart]
+        for artist in self.animated[chart]:
+            artist.set_animated(True)
+        fig.canvas.draw()
+        self.backgrounds[chart] = fig.canvas.copy_from_bbox(fig.bbox)
+
+    def frame(self, chart: str) -> bytes:
+        """The chart as PNG: the kept background plus the moving artists drawn over it."""
+        fig = self.figures[chart]
+        with self.lock:
+            canvas = fig.canvas
+            canvas.restore_region(self.backgrounds[chart])
+            for artist in [*self.bands.get(chart, []), *self.animated[chart]]:
+                if artist is not None:
+                    artist.axes.draw_artist(artist)
+            rgba = np.asarray(canvas.buffer_rgba())
+            buffer = io.BytesIO()
+            Image.fromarray(rgba[..., :3]).save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+    def render(self, chart: str, fmt: str = "png", dpi: float = 150) -> bytes:
+        """One whole chart as PNG, SVG or PDF bytes (for download)."""
+        buffer = io.BytesIO()
+        with self.lock:
+            moving = [*self.bands.get(chart, []), *self.animated[chart]]
+            for artist in moving:
+                if artist is not None:
+                    artist.set_animated(False)
+            self.figures[chart].savefig(buffer, format=fmt, dpi=dpi)
+            self._background(chart)
+        return buffer.getvalue()
+
+    def series_csv(self) -> bytes:
+        """The current run's yearly series (every replica), as CSV."""
+        model = self.model
+        if model.year == model.start:
+            return b""
+        frame: pd.DataFrame = model.records().series
+        return frame.to_csv(index=False).encode()
+
+
+def _steps(years: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Step coordinates so calendar year ``y`` (``[y, y + 1]``) shows year ``y``'s value."""
+    if len(years) == 0:
+        return np.array([]), np.array([])
+    return np.concatenate([years[:1], years + 1.0]), np.concatenate([values[:1], values])
+
+
+def _replace_band(ax: Axes, old, x: np.ndarray, q: np.ndarray | None, color: str, k: int):
+    """Swap the 10–90 % band for a new one (a band of one replica is not drawn)."""
+    if old is not None:
+        old.remove()
+    if q is None or k < 2:
+        return None
+    return ax.fill_between(x, q[0], q[2], color=color, alpha=0.18, lw=0, animated=True)
