@@ -66,7 +66,7 @@ UV ?= uv
 LOCK_ARGS ?=
 lock:
 	@command -v $(UV) >/dev/null 2>&1 || { echo "error: make lock needs uv (pip install uv, or UV=/path/to/uv)" >&2; exit 1; }
-	$(UV) pip compile --quiet pyproject.toml --extra dev --extra app --extra cluster --universal \
+	$(UV) pip compile --quiet pyproject.toml --extra dev --extra app --extra cluster --extra docs --universal \
 	  --python-version 3.12 --generate-hashes --custom-compile-command "make lock" \
 	  -o $(LOCK) $(LOCK_ARGS)
 	@git diff --stat -- $(LOCK) 2>/dev/null || true
