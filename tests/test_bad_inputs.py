@@ -353,3 +353,10 @@ def test_extends_cannot_leave_the_folder(tmp_path: Path, extends: str, message: 
     with pytest.raises(ScenarioError, match=re.escape(message)) as err:
         load_scenario(child)
     assert str(err.value).startswith(f"{child}: extends: ")
+
+
+def test_a_scenario_path_longer_than_the_file_system_allows_is_one_line_exit_2() -> None:
+    result = runner.invoke(app, ["run", "s" * 5000 + ".yaml"])
+    assert result.exit_code == 2, result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert "cannot open the scenario file" in result.output

@@ -139,3 +139,28 @@ def test_workers_end_when_their_parent_is_killed(tmp_path) -> None:
                 os.kill(w, signal.SIGKILL)
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_a_dead_local_worker_is_one_line_and_exit_1() -> None:
+    """A worker killed mid-run (here it exits at once) ends the command with one line naming
+    the likely causes, exit code 1, and no traceback."""
+    import typer
+    from typer.testing import CliRunner
+
+    from sim.cli.common import NatosimGroup
+
+    app = typer.Typer(cls=NatosimGroup)
+
+    @app.command()
+    def boom() -> None:
+        executor.run_jobs(os._exit, [1, 1], processes=2)
+
+    @app.command()
+    def other() -> None:  # a group needs two commands to take a subcommand name
+        pass
+
+    result = CliRunner().invoke(app, ["boom"])
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "a worker process died" in lines[0], result.output
+    assert "Traceback" not in result.output

@@ -27,6 +27,7 @@ import typer
 from typer.core import TyperGroup
 
 from sim.core.errors import InputError, ParameterError
+from sim.core.files import FIGURE_FORMATS
 from sim.core.safeload import short_path
 
 if TYPE_CHECKING:
@@ -73,6 +74,12 @@ class NatosimGroup(TyperGroup):
                 raise
             where = f"{err.filename}: " if err.filename else ""
             fail(f"{where}{err.strerror or err}", code=1)
+        except RuntimeError as err:  # a local worker process died (BrokenProcessPool)
+            from concurrent.futures.process import BrokenProcessPool
+
+            if debug_on() or not isinstance(err, BrokenProcessPool):
+                raise
+            fail(f"{err}; results already written were left in place", code=1)
         except KeyboardInterrupt:
             fail("interrupted; earlier results, if any, were left in place", code=130)
 
@@ -126,6 +133,12 @@ SetOption = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override a parameter by qualified name, e.g. --set chassis.mu=0.7 "
                  "(repeatable; wins over --params). See `natosim params`."),
+]
+#: ``--format`` of every chart-writing command: chart file formats, a comma list.
+CHART_FORMATS = FIGURE_FORMATS
+FormatOption = Annotated[
+    str, typer.Option("--format", help="Chart formats, a comma list of png, svg, pdf "
+                      "(e.g. png,svg,pdf); each chart is written once per format.")
 ]
 SchedulerOption = Annotated[
     str | None, typer.Option(help="Run on a dask.distributed scheduler, tcp://HOST:PORT.")
@@ -224,6 +237,26 @@ def check_run_options(mode: str, replicas: int, seed: int, option: str = "--repl
 MAX_SEED = 2**32 - 1  # numpy, optuna and MT19937 all accept this range
 
 
+def parse_formats(value: str) -> tuple[str, ...]:
+    """``--format png,svg`` → ``("png", "svg")`` (order kept, repeats dropped).
+
+    Raises:
+        ParameterError: an empty list or a format outside :data:`CHART_FORMATS`.
+    """
+    names = [v.strip().lower().lstrip(".") for v in value.split(",") if v.strip()]
+    bad = [n for n in names if n not in CHART_FORMATS]
+    if bad or not names:
+        got = f"unknown format {bad[0]!r}" if bad else "no format given"
+        raise ParameterError("--format", "", f"{got}; expected a comma list of "
+                             f"{', '.join(CHART_FORMATS)} (e.g. png,svg)")
+    return tuple(dict.fromkeys(names))
+
+
+def format_args(formats: tuple[str, ...]) -> list[str]:
+    """``--format`` for a recorded command line: nothing for the default (PNG only)."""
+    return [] if formats == ("png",) else ["--format", ",".join(formats)]
+
+
 def check_seed(seed: int, option: str) -> None:
     """Raise ParameterError for a seed outside 0 .. 2**32 - 1."""
     if not 0 <= seed <= MAX_SEED:
@@ -249,7 +282,11 @@ def load_scenario_arg(value: str) -> Any:
 
     if _looks_like_path(value):
         path = Path(value)
-        if not path.exists():
+        try:
+            exists = path.exists()
+        except OSError as err:  # e.g. a name longer than the file system allows
+            raise InputError(value, "", f"cannot open the scenario file: {err.strerror}") from None
+        if not exists:
             raise InputError(value, "", "no such scenario file")
         if path.is_dir():
             raise InputError(value, "", "expected a scenario YAML file, got a directory")

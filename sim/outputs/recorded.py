@@ -21,25 +21,32 @@ ALLOWED: dict[str, dict[str, bool]] = {
     "run": {
         "--paradigms": True, "--paradigm": True, "--mode": True, "--replicas": True,
         "--seed": True, "--out": True, "--force": False, "--processes": True, "--params": True,
-        "--set": True,
+        "--set": True, "--format": True,
     },
     "compare": {
         "--paradigms": True, "--paradigm": True, "--replicas": True, "--seed": True,
         "--window": True, "--processes": True,
         "--calibration": True, "--mode": True, "--params": True, "--out": True,
         "--force": False, "--set": True, "--counterfactual": True, "--column": True,
-        "--partner": True,
+        "--partner": True, "--format": True,
     },
     "validate": {
         "--paradigms": True, "--paradigm": True, "--budget": True, "--replicas": True,
         "--eval-replicas": True, "--seed": True, "--mode": True, "--processes": True,
-        "--out": True, "--force": False,
+        "--out": True, "--force": False, "--format": True, "--seeds": True,
+        "--headline": False,
     },
     "sensitivity": {
         "--vary": True, "--outcome": True, "--paradigm": True, "--paradigms": True,
         "--method": True, "--n": True, "--processes": True,
         "--replicas": True, "--seed": True, "--mode": True, "--fill-nan": True,
         "--params": True, "--set": True, "--out": True, "--workers": True, "--force": False,
+        "--format": True,
+    },
+    "likelihood": {
+        "--paradigms": True, "--paradigm": True, "--seed": True, "--seeds": True,
+        "--budget": True, "--particles": True, "--processes": True, "--out": True,
+        "--force": False, "--format": True,
     },
 }  # fmt: skip
 #: Options naming where the work runs (a network address); recorded, never replayed.
@@ -57,7 +64,7 @@ class Recorded:
     """A checked recorded command.
 
     Attributes:
-        subcommand: ``run``, ``compare``, ``validate`` or ``sensitivity``.
+        subcommand: ``run``, ``compare``, ``validate``, ``sensitivity`` or ``likelihood``.
         scenario: the positional scenario argument (a path or a shipped name).
         options: ``(option, value or None)`` in the recorded order, ``--out``, ``--force``
             and network options removed.
