@@ -172,6 +172,7 @@ def _own_fields(spec: ScenarioFile) -> dict[str, Any]:
         "agents": spec.agents,
         "milestones": spec.milestones,
         "partner_overrides": spec.partner_overrides,
+        "assumptions": spec.assumptions,
     }
 
 
@@ -223,6 +224,7 @@ def _merge(
         "add": spec.add,
         "shift": spec.shift,
         "partner_overrides": overrides,
+        "assumptions": spec.assumptions if spec.assumptions is not None else base.assumptions,
     }
     return fields, [origin for _, origin in kept]
 

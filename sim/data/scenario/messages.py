@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ValidationError
 
 from sim.core.safeload import short_repr
+from sim.data.scenario.assumptions import Assumptions, InputPath
 from sim.data.scenario.milestone import Milestone
 from sim.data.scenario.schema import Agents, Period
 from sim.data.scenario.vocabulary import KeyedError, suggest
@@ -16,6 +17,7 @@ _MODEL_FOR_LOC: dict[str, type[BaseModel]] = {
     "agents": Agents,
     "milestones": Milestone,
     "add": Milestone,
+    "assumptions": Assumptions,
 }
 
 
@@ -30,6 +32,8 @@ def format_loc(loc: Sequence[str | int]) -> str:
 def _model_at(loc: tuple[str | int, ...], root: type[BaseModel]) -> type[BaseModel]:
     if not loc:
         return root
+    if loc[0] == "assumptions" and len(loc) >= 3:  # assumptions.paths[i]
+        return InputPath
     return _MODEL_FOR_LOC.get(str(loc[0]), root)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from sim.core.files import sha256_bytes
+from sim.data.scenario.assumptions import Assumptions
 from sim.data.scenario.milestone import Milestone
 from sim.data.scenario.vocabulary import (
     BLOC_ACTORS,
@@ -125,6 +126,7 @@ class ScenarioFile(Frozen):
     add: tuple[Milestone, ...] = ()
     shift: dict[str, dt.date] = Field(default_factory=dict)
     partner_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    assumptions: Assumptions | None = None
 
     @field_validator("shift", mode="before")
     @classmethod
@@ -183,6 +185,7 @@ class Scenario(Frozen):
     add: tuple[Milestone, ...] = ()
     shift: dict[str, dt.date] = Field(default_factory=dict)
     partner_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    assumptions: Assumptions | None = None
     _source_file: str = PrivateAttr(default="")
     _observed_edits: tuple[str, ...] = PrivateAttr(default=())
     _source_files: tuple[str, ...] = PrivateAttr(default=())
@@ -242,11 +245,12 @@ class Scenario(Frozen):
         """SHA-256 of the resolved scenario as canonical JSON (sorted keys, no whitespace).
 
         Covers name, description, period, agents, milestones and partner_overrides, so two
-        files that resolve to the same scenario hash the same.
+        files that resolve to the same scenario hash the same, and ``assumptions`` when given
+        (a scenario without them hashes as before the key existed).
         """
+        keys = {"name", "description", "period", "agents", "milestones", "partner_overrides"}
         content = self.model_dump(
-            mode="json",
-            include={"name", "description", "period", "agents", "milestones", "partner_overrides"},
+            mode="json", include=keys | ({"assumptions"} if self.assumptions else set()),
         )
         text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return sha256_bytes(text.encode("utf-8"))

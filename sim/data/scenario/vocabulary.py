@@ -108,7 +108,7 @@ PARTNER_OVERRIDE_KEYS: dict[str, type] = {
     "former_warsaw_pact": bool,
 }
 
-PERIOD_MIN, PERIOD_MAX = 1991, 2030
+PERIOD_MIN, PERIOD_MAX = 1991, 2040  # runs stay inside the data; forecasts reach 2040
 MAX_EXTENDS_DEPTH = 10
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
