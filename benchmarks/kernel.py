@@ -15,6 +15,10 @@ Mesa events, agents or per-step dictionaries:
 * decisions compare ``logit(u)`` with the logistic's argument (``u < expit(y)`` without
   the exponential).
 
+* the random numbers come from the same keyed streams (one per actor and purpose: see
+  :mod:`sim.model.draws`), written out here year by year and stream by stream, with no
+  pre-drawn blocks, as an independent check of the model's block layout.
+
 It is not used by the product: ``tests/test_kernel_reference.py`` checks that it gives the
 model's recorded arrays bit for bit, and ``benchmarks/bench_stepping.py`` times the model
 against it. Chassis parameters are the defaults (scalars).
@@ -28,6 +32,8 @@ from scipy.special import expit
 from sim.model.paradigms import Paradigm, View
 from sim.model.parameter import CONSTANTS, PROSPECT_BY_STATUS, chassis_params
 
+# The stream keys of sim.model.draws, restated (the kernel must not share its code).
+TAG, DYAD = 0x4E41544F, "DYAD"
 STATUS_OF = {"pfp_join": 1, "map": 2, "invitation": 2, "accession": 3}
 PULSE_OF = {"invitation": 0.5, "membership_pledge": 0.5, "accession": 1.0}
 
@@ -43,6 +49,30 @@ def _year_events(inputs) -> dict[int, list]:
     return events
 
 
+def _streams(seed: int, actors: list[str]) -> list[tuple]:
+    """(shock, decision) generators of each actor, keyed by its code's ASCII bytes."""
+    out = []
+    for actor in actors:
+        key = int.from_bytes(actor.encode("ascii"), "big")
+        out.append(tuple(
+            np.random.Generator(np.random.PCG64(
+                np.random.SeedSequence(seed, spawn_key=(TAG, key, purpose))))
+            for purpose in (0, 1)))
+    return out
+
+
+def _year_draws(streams: list[tuple], K: int) -> tuple[np.ndarray, np.ndarray]:
+    """One year's (normals (K, 1 + P), uniforms (K, 3 + 3P)) in the chassis layout."""
+    (dyad_shock, dyad_decision), partners = streams[0], streams[1:]
+    P = len(partners)
+    normals = np.column_stack([dyad_shock.standard_normal(K)]
+                              + [shock.standard_normal(K) for shock, _ in partners])
+    own = [decision.random((K, 3)) for _, decision in partners]
+    uniforms = np.column_stack([dyad_decision.random((K, 3))] + [u[:, 0] for u in own]
+                               + [u[:, 1:] for u in own])
+    return normals, uniforms.reshape(K, 3 + 3 * P)
+
+
 def replay(inputs, paradigm: Paradigm, replicas: int, seed: int):
     """Run the replay; return ``(series (T, 12, K), partners {column: (T, K, P)})``.
 
@@ -54,7 +84,7 @@ def replay(inputs, paradigm: Paradigm, replicas: int, seed: int):
     mu, beta, psi, h_bar, c_f = p["mu"], p["beta"], p["psi"], p["h_bar"], p["c_F"]
     decay, sigma_r, sigma_a = (CONSTANTS[k] for k in ("pulse_decay", "sigma_R", "sigma_a"))
     lo, hi, art5 = CONSTANTS["burden_min"], CONSTANTS["burden_max"], CONSTANTS["article5_cost"]
-    rng = np.random.default_rng(seed)
+    streams = _streams(seed, [DYAD, *inputs.partners])
     column = {iso3: j for j, iso3 in enumerate(inputs.partners)}
     events = _year_events(inputs)
     prospects = np.asarray(PROSPECT_BY_STATUS)
@@ -156,8 +186,7 @@ def replay(inputs, paradigm: Paradigm, replicas: int, seed: int):
         v, member, active, _, _ = view(year)
         app = paradigm.appraise(v)
         h_r, h_n = flat(app.H_R), flat(app.H_N)
-        normals = rng.standard_normal((K, 1 + P))
-        uniforms = rng.random((K, 3 + 3 * P))
+        normals, uniforms = _year_draws(streams, K)
         R = np.clip(mu * R + (1.0 - mu) * np.tanh(-0.5 * (h_r + h_n))
                     + sigma_r * normals[:, 0], -1.0, 1.0)
         b_russia = np.clip(mu * b_russia + (1.0 - mu) * (base_russia * np.exp(psi * (h_r - h_r0))),

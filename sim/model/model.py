@@ -8,8 +8,10 @@ of year ``y``.
 
 Every agent's state is a numpy vector over replicas (and partners), so one model advances a
 whole ensemble; ``replicas=1`` is an ordinary single run (and what ``mesa.batch_run``
-uses). All randomness comes from the model's one stream ``self.rng``: every year draws the
-same numbers in the same shapes whatever the paradigm or mode (common random numbers).
+uses). The model's random numbers come from streams keyed by actor and purpose
+(:mod:`sim.model.draws`): every year draws the same numbers in the same shapes whatever the
+paradigm or mode (common random numbers), and adding or removing a partner leaves every
+other actor's numbers unchanged (counterfactual pairing).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from mesa.time.events import EventGenerator, Priority, Schedule
 from sim.core.errors import ParameterError
 from sim.data.inputs import Inputs
 from sim.model import chassis, teacher
+from sim.model.draws import Streams
 from sim.model.paradigms import PARADIGMS, Appraisal, Paradigm, View
 from sim.model.parameter import CONSTANTS, PROSPECT_BY_STATUS, chassis_params
 from sim.model.records import PARTNER_COLUMNS, SERIES_COLUMNS, Records
@@ -127,7 +130,8 @@ class NatoRussiaModel(mesa.Model):
             observed ``history`` imposed year by year and every decision scored: see
             :mod:`sim.model.teacher`).
         replicas: K, the number of replicas advanced together.
-        rng: seed or numpy Generator (Mesa's ``rng``).
+        rng: seed or numpy Generator (Mesa's ``rng``); it seeds the model's keyed streams
+            (:mod:`sim.model.draws`).
         beta, mu, psi, h_bar, c_E, c_F: chassis parameters (None = default).
         inputs: prebuilt :class:`Inputs` (skips loading; for speed in experiments).
         common_draws: every replica gets the same random numbers (for vectorised designs
@@ -186,6 +190,8 @@ class NatoRussiaModel(mesa.Model):
         self.pc = {k: v[:, None] if np.ndim(v) else v for k, v in self.p.items()}
         self.inputs = inputs if inputs is not None else _load_inputs(scenario)
         self._init_clock()
+        self.streams = Streams(rng, self.inputs.partners, self.draw_rows,
+                               self.end - self.start + 1)
         self._init_state()
         self._schedule_milestones()
         self._collect_times: list[float] = []  # Mesa's clock at each year's end
@@ -399,8 +405,7 @@ class NatoRussiaModel(mesa.Model):
         """This year's random numbers, always the same shapes (common random numbers)."""
         P = len(self.inputs.partners)
         rows = self.draw_rows
-        normals = self.rng.standard_normal((rows, 1 + P))
-        uniforms = self.rng.random((rows, 3 + 3 * P))
+        normals, uniforms = self.streams.year()
         if not self.latent_noise:
             normals = np.zeros_like(normals)
         if self.common_draws:

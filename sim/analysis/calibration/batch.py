@@ -21,13 +21,9 @@ class BatchModel(NatoRussiaModel):
 
     def __init__(self, *args, batch: int, replicas_each: int, **kwargs) -> None:
         self._batch, self._each = int(batch), int(replicas_each)
-        super().__init__(*args, replicas=self._batch * self._each, **kwargs)
-
-    def _draws(self) -> tuple[np.ndarray, np.ndarray]:
-        P = len(self.inputs.partners)
-        normals = self.rng.standard_normal((self._each, 1 + P))
-        uniforms = self.rng.random((self._each, 3 + 3 * P))
-        return np.tile(normals, (self._batch, 1)), np.tile(uniforms, (self._batch, 1))
+        # replica k draws row k % K: the K rows of a plain K-replica run, for every candidate
+        super().__init__(*args, replicas=self._batch * self._each, draw_rows=self._each,
+                         **kwargs)
 
 
 def stack_parameters(nested: Sequence[Mapping[str, Mapping[str, float]]],
