@@ -14,6 +14,7 @@ from sim.cli import (  # noqa: F401 (register)
     compare,
     experiments,
     fit,
+    forecast,
     likelihood,
     paradigms,
     reproduce,
