@@ -2,24 +2,22 @@
 
 The paradigms run with one seed (common random numbers, :func:`sim.runs.experiments.run_paradigms`);
 :func:`sim.analysis.scoring.score` scores them and the baselines over one or more windows;
-this module
-gathers the scorecards into tidy tables, writes them with the charts and a manifest through
-:mod:`sim.io`'s staged output folder, and builds the printed scorecard (rich tables, returned,
-never printed here). How to read the outputs: ``docs/scoring.md``.
+they are
+gathered into :class:`~sim.analysis.comparison.Comparison` (tidy tables), which
+:mod:`sim.outputs.compare` writes with the charts and a manifest and
+:mod:`sim.analysis.scorecard_tables` prints. How to read the outputs: ``docs/scoring.md``.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-
-from sim.analysis.scoring import BASELINES, Scorecard, score
+from sim.analysis.comparison import Comparison
+from sim.analysis.leaders import best_paradigms  # noqa: F401  (re-exported)
+from sim.analysis.scoring import Scorecard, score
 from sim.core.errors import ParameterError
 
 if TYPE_CHECKING:
@@ -130,72 +128,6 @@ def _read_params_table(path: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------- comparison
 
 
-@dataclass(frozen=True)
-class Comparison:
-    """The scorecards of one ensemble run over one or more windows.
-
-    Attributes:
-        records: the paradigms' ensembles (one scenario, one seed).
-        observed: the observed record they were scored against.
-        cards: window label (``"1991-2008"``) → :class:`~sim.analysis.scoring.Scorecard`, in order.
-        calibration: the calibration years used by every window.
-    """
-
-    records: Records
-    observed: Observed
-    cards: dict[str, Scorecard]
-    calibration: Window
-
-    @property
-    def paradigms(self) -> list[str]:
-        return self.records.paradigms
-
-    @property
-    def forecasters(self) -> list[str]:
-        """Paradigms first (in run order), then the baselines."""
-        return [*self.paradigms, *BASELINES]
-
-    def scorecard(self) -> pd.DataFrame:
-        """Every score of every window: ``window, observable, component, forecaster, kind,
-        metric, value`` (tidy)."""
-        parts = [card.table.assign(window=label) for label, card in self.cards.items()]
-        frame = pd.concat(parts, ignore_index=True)
-        return frame[["window", *(c for c in frame.columns if c != "window")]]
-
-    def aggregate(self) -> pd.DataFrame:
-        """One row per window and forecaster: the aggregate skill, the clipped skill of each
-        observable O1–O6 and the observables that went into the aggregate."""
-        parts = []
-        for label, card in self.cards.items():
-            per_obs = card.observable_skills().reindex(card.aggregate["forecaster"])
-            frame = card.aggregate.reset_index(drop=True)
-            frame = pd.concat([frame, per_obs.reset_index(drop=True)], axis=1)
-            parts.append(frame.assign(window=label, rank=np.arange(1, len(frame) + 1)))
-        out = pd.concat(parts, ignore_index=True)
-        lead = ["window", "rank", "forecaster", "kind", "aggregate_skill", "observables"]
-        return out[[*lead, *(c for c in out.columns if c not in lead)]]
-
-    def rank_stability(self) -> pd.DataFrame:
-        """``window, paradigm, share_first``: share of random weightings ranking it first."""
-        parts = [
-            pd.DataFrame({"window": label, "paradigm": card.rank_stability.index,
-                          "share_first": card.rank_stability.to_numpy()})
-            for label, card in self.cards.items()
-        ]  # fmt: skip
-        return pd.concat(parts, ignore_index=True)
-
-    def pit(self) -> pd.DataFrame:
-        """PIT histograms of every window: ``window, observable, component, forecaster, bin,
-        count``."""
-        parts = [card.pit.assign(window=label) for label, card in self.cards.items()]
-        frame = pd.concat(parts, ignore_index=True)
-        return frame[["window", *(c for c in frame.columns if c != "window")]]
-
-    def windows_meta(self) -> list[dict[str, Any]]:
-        """Each window's scoring settings (``Scorecard.meta``) with its label."""
-        return [{"label": label, **card.meta} for label, card in self.cards.items()]
-
-
 def score_windows(records: Records, observed: Observed, windows: Sequence[Window],
                   calibration: Window) -> Comparison:
     """Score ``records`` over each window with one calibration.
@@ -239,38 +171,6 @@ def run_comparison(scenario: Any, paradigms: Sequence[str], *, mode: str = "repl
     period = tuple(records.meta.get("period") or (records.years[0], records.years[-1]))
     chosen = list(windows) if windows else default_windows(period)  # type: ignore[arg-type]
     return score_windows(records, observed or load_observed(), chosen, calibration)
-
-
-# --------------------------------------------------------------------------- verdict
-
-
-def best_paradigms(comparison: Comparison) -> pd.DataFrame:
-    """Per window and observable component: the best paradigm by skill and its margin.
-
-    Columns: ``window, observable, component, best, skill, runner_up, margin`` (skill of the
-    best minus the runner-up's; NaN with one paradigm), ``best_baseline``, ``baseline_skill``
-    and ``beats_baselines`` (the best paradigm's primary score is below every baseline's).
-    """
-    rows = []
-    for label, card in comparison.cards.items():
-        skills = card.skills()
-        for (obs_id, component), row in skills.iterrows():
-            rows.append({"window": label, "observable": obs_id, "component": component,
-                         **_leader(row, comparison.paradigms)})
-    return pd.DataFrame(rows)
-
-
-def _leader(row: pd.Series, paradigms: Sequence[str]) -> dict[str, Any]:
-    ranked = row.reindex(paradigms).astype(float).fillna(-np.inf).sort_values(
-        ascending=False, kind="stable")
-    baselines = row.reindex(list(BASELINES)).astype(float).fillna(-np.inf).sort_values(
-        ascending=False, kind="stable")
-    best, runner = ranked.index[0], (ranked.index[1] if len(ranked) > 1 else None)
-    margin = ranked.iloc[0] - ranked.iloc[1] if runner is not None else float("nan")
-    return {"best": best, "skill": float(ranked.iloc[0]), "runner_up": runner,
-            "margin": float(margin), "best_baseline": baselines.index[0],
-            "baseline_skill": float(baselines.iloc[0]),
-            "beats_baselines": bool(ranked.iloc[0] > baselines.iloc[0])}
 
 
 def canonical_command(scenario: str, paradigms: str, *, mode: str, replicas: int, seed: int,

@@ -18,7 +18,7 @@ import pandas as pd
 from sim.analysis.scoring import BASELINES
 
 if TYPE_CHECKING:
-    from sim.analysis.compare import Comparison
+    from sim.analysis.comparison import Comparison
     from sim.analysis.scoring import Scorecard
 
 HEADING = "default parameters: not calibrated, not a verdict"
@@ -56,7 +56,7 @@ def scorecard_tables(comparison: Comparison) -> list[Any]:
     from rich.console import Group
     from rich.text import Text
 
-    from sim.analysis.compare import best_paradigms
+    from sim.analysis.leaders import best_paradigms
 
     leaders = best_paradigms(comparison)
     out = []

@@ -11,14 +11,11 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from sim.analysis.scoring.proper import bounded_skill
-
-if TYPE_CHECKING:
-    from sim.analysis.scoring.target import Target
 
 #: Records.series columns whose whole ensemble is kept for the continuous scores.
 SERIES_COLUMNS: tuple[str, ...] = ("R", "russia_milex", "russia_burden", "nato_burden")
@@ -118,13 +115,15 @@ class Contributions:
     Attributes:
         names: forecaster names (baselines first).
         num, den: ``(F, C, n)`` contributions by forecaster, component and window year.
-        target: the :class:`~sim.analysis.scoring.target.Target` they were computed for.
+        target: the :class:`~sim.analysis.scoring.target.Target` they were computed for
+            (typed ``Any``: ``target`` builds contributions, so importing it here would be a
+            cycle).
     """
 
     names: tuple[str, ...]
     num: np.ndarray
     den: np.ndarray
-    target: Target
+    target: Any
 
     def scores(self, idx: np.ndarray | None = None) -> np.ndarray:
         """Primary scores ``(F, C, R)`` for R resamples of year positions ``idx`` ``(R, m)``

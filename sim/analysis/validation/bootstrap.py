@@ -21,7 +21,7 @@ from sim.analysis.validation.plan import (
     Plan,
     Settings,
     Split,
-    _span,
+    span_label,
 )
 from sim.data.observed import Observed
 
@@ -46,7 +46,7 @@ def _rng(seed: int, *keys: int) -> np.random.Generator:
     return np.random.default_rng([seed, *keys])
 
 
-def _score_all(observed: Observed, plan: Plan,
+def score_all(observed: Observed, plan: Plan,
                fitted: Mapping[tuple[str, int], cal.Calibration],
                runs: Mapping[tuple[str, int, str], Run],
                settings: Settings) -> dict[str, pd.DataFrame]:
@@ -105,7 +105,7 @@ def test_rows(contrib: cal.Contributions, paradigms: Sequence[str], split: str, 
     return pd.DataFrame(rows)
 
 
-def _split_records(runs: Mapping[tuple[str, int, str], Run], plan: Plan, split: Split):
+def split_records(runs: Mapping[tuple[str, int, str], Run], plan: Plan, split: Split):
     """The evaluation records of every forecaster fitted on ``split``, joined."""
     from sim.model.records import Records
 
@@ -136,7 +136,7 @@ def skill_rows(contrib: cal.Contributions, idx: np.ndarray, split: str,
     lo, hi = _interval(contrib.aggregate(idx), len(contrib.target.years))
     per = contrib.observable_skills()[:, :, 0]
     frame = pd.DataFrame({
-        "split": split, "sample": sample, "window": _span(contrib.target.window),
+        "split": split, "sample": sample, "window": span_label(contrib.target.window),
         "forecaster": contrib.names,
         "kind": ["baseline" if n in BASELINES else
                  "encompassing" if n == MIXTURE else "paradigm" for n in contrib.names],
@@ -181,7 +181,7 @@ def _frozen_rows(split: Split, plan: Plan, runs: Mapping[tuple[str, int, str], R
     rows = []
     for p in names:
         i = frozen.row(p)
-        rows.append({"split": split.name, "window": _span(split.test), "forecaster": p,
+        rows.append({"split": split.name, "window": span_label(split.test), "forecaster": p,
                      "skill": point_real[real.row(p)], "skill_frozen": point_frozen[i],
                      "lo_frozen": lo[i], "hi_frozen": hi[i],
                      "change": point_frozen[i] - point_real[real.row(p)],
@@ -210,7 +210,7 @@ def mixture_rows(result: cal.Calibration, observed: Observed, split: Split,
     weights = np.array([stick_breaking(*trials.values[i]) for i in range(len(trials.loss))])
     best = weights[trials.best]
     lo, hi = _interval(weights[chosen].T)
-    return pd.DataFrame({"split": split.name, "train": _span(split.train),
+    return pd.DataFrame({"split": split.name, "train": span_label(split.train),
                          "component": list(components()), "weight": best, "lo": lo, "hi": hi,
                          "train_skill": result.skill,
                          "interval": "block bootstrap over training years, refit among "
@@ -230,7 +230,7 @@ def horizon_rows(observed: Observed, plan: Plan, runs: Mapping[tuple[str, int, s
             target = cal.Target(observed, window, (plan.first, origin), settings.mode)
             contrib = target.contributions(sims)
             for name, value in zip(contrib.names, contrib.aggregate()[:, 0], strict=True):
-                rows.append({"origin": origin, "horizon": h, "window": _span(window),
+                rows.append({"origin": origin, "horizon": h, "window": span_label(window),
                              "forecaster": name,
                              "kind": "baseline" if name in BASELINES else "paradigm",
                              "skill": value})

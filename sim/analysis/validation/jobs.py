@@ -25,25 +25,25 @@ from sim.runs import executor
 # --------------------------------------------------------------------------- calibrations
 
 
-def _calibrate_all(inputs: Inputs, observed: Observed, plan: Plan, settings: Settings,
+def calibrate_all(inputs: Inputs, observed: Observed, plan: Plan, settings: Settings,
                    progress: Progress | None) -> dict[tuple[str, int], cal.Calibration]:
     """Every paradigm on every training window, then the mixture on each split."""
-    jobs = [_job(inputs, observed, p, (plan.first, end), settings)
+    jobs = [make_job(inputs, observed, p, (plan.first, end), settings)
             for end in sorted(plan.train_ends, reverse=True) for p in plan.paradigms]
     keys = [(j["paradigm"], j["train"][1]) for j in jobs]
-    results = dict(zip(keys, run_jobs(_calibrate_job, jobs, settings.processes,
+    results = dict(zip(keys, run_jobs(calibrate_job, jobs, settings.processes,
                                       _stage(progress, "calibrating")), strict=True))
     if plan.with_mixture:
-        mix_jobs = [_job(inputs, observed, MIXTURE, s.train, settings,
+        mix_jobs = [make_job(inputs, observed, MIXTURE, s.train, settings,
                          fixed=mixture_fixed(results, s.train[1])) for s in plan.splits]
-        mixed = run_jobs(_calibrate_job, mix_jobs, settings.processes,
+        mixed = run_jobs(calibrate_job, mix_jobs, settings.processes,
                          _stage(progress, "encompassing mixture"))
         results.update({(MIXTURE, s.train[1]): r for s, r in zip(plan.splits, mixed,
                                                                   strict=True)})
     return results
 
 
-def _job(inputs: Inputs, observed: Observed, paradigm: str, train: tuple[int, int],
+def make_job(inputs: Inputs, observed: Observed, paradigm: str, train: tuple[int, int],
          settings: Settings, fixed: Mapping[str, Mapping[str, float]] | None = None
          ) -> dict[str, Any]:
     return {"inputs": inputs, "observed": observed, "paradigm": paradigm, "train": train,
@@ -51,7 +51,7 @@ def _job(inputs: Inputs, observed: Observed, paradigm: str, train: tuple[int, in
             "mode": settings.mode, "fixed": fixed}
 
 
-def _calibrate_job(job: Mapping[str, Any]) -> cal.Calibration:
+def calibrate_job(job: Mapping[str, Any]) -> cal.Calibration:
     """One calibration (runs in a worker process). Bound warnings are kept in the result."""
     problem = cal.make_problem(job["inputs"], job["observed"], job["paradigm"],
                                train=job["train"], replicas=job["replicas"], seed=job["seed"],
@@ -115,7 +115,7 @@ def evaluate(inputs: Inputs, observed: Observed, paradigm: str,
     return Run(sim=sim, records=records)
 
 
-def _evaluate_all(inputs: Inputs, observed: Observed, plan: Plan,
+def evaluate_all(inputs: Inputs, observed: Observed, plan: Plan,
                   fitted: Mapping[tuple[str, int], cal.Calibration],
                   settings: Settings) -> dict[tuple[str, int, str], Run]:
     """Evaluation runs: every calibration on the real inputs; the split calibrations also

@@ -37,7 +37,7 @@ class Split:
 
     @property
     def label(self) -> str:
-        return f"{self.name} (train {_span(self.train)}, test {_span(self.test)})"
+        return f"{self.name} (train {span_label(self.train)}, test {span_label(self.test)})"
 
 
 SPLITS: tuple[Split, ...] = (
@@ -137,11 +137,11 @@ class Plan:
         return min(s.train[0] for s in self.splits) if self.splits else 1991
 
 
-def _span(window: tuple[int, int]) -> str:
+def span_label(window: tuple[int, int]) -> str:
     return f"{window[0]}-{window[1]}"
 
 
-def _settings_dict(settings: Settings) -> dict[str, Any]:
+def settings_dict(settings: Settings) -> dict[str, Any]:
     return {"budget": settings.budget, "replicas": settings.replicas, "seed": settings.seed,
             "eval_replicas": settings.eval_replicas, "eval_seed": settings.eval_seed,
             "n_boot": settings.n_boot, "mode": settings.mode, "seeds": settings.seeds,

@@ -27,8 +27,8 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis import calibration as cal
-from sim.analysis.validation.bootstrap import _score_all, _split_records
-from sim.analysis.validation.jobs import _calibrate_all, _evaluate_all
+from sim.analysis.validation.bootstrap import score_all, split_records
+from sim.analysis.validation.jobs import calibrate_all, evaluate_all
 from sim.analysis.validation.plan import (
     BLOCK,
     FROZEN_FIELDS,
@@ -39,7 +39,7 @@ from sim.analysis.validation.plan import (
     Plan,
     Progress,
     Settings,
-    _settings_dict,
+    settings_dict,
 )
 from sim.analysis.validation.verdict import make_verdict
 from sim.data.observed import Observed
@@ -133,9 +133,9 @@ def validate(scenario="post-cold-war", paradigms: Sequence[str] = THEORIES,
                             "training and test years (e.g. 1991-2007 and 2008-2024)")
     if settings.headline:
         plan = plan.headline()
-    fitted = _calibrate_all(inputs, observed, plan, settings, progress)
-    evals = _evaluate_all(inputs, observed, plan, fitted, settings)
-    report = _score_all(observed, plan, fitted, evals, settings)
+    fitted = calibrate_all(inputs, observed, plan, settings, progress)
+    evals = evaluate_all(inputs, observed, plan, fitted, settings)
+    report = score_all(observed, plan, fitted, evals, settings)
     from sim.analysis.validation.seeds import repeat_rows
 
     report["seed_skills"], report["seed_tests"] = repeat_rows(
@@ -144,10 +144,10 @@ def validate(scenario="post-cold-war", paradigms: Sequence[str] = THEORIES,
     bounds = [f"{p} (train to {end}): {m}" for (p, end), r in sorted(fitted.items())
               if p != MIXTURE and end == plan.splits[0].train[1] for m in r.at_bounds]
     verdict = make_verdict(report, plan, settings=settings, at_bounds=bounds)
-    records = {s.name: _split_records(evals, plan, s) for s in plan.splits}
+    records = {s.name: split_records(evals, plan, s) for s in plan.splits}
     for joined in records.values():
         joined.meta["scenario"] = loaded.name
-    meta = {"settings": _settings_dict(settings), "paradigms": list(plan.paradigms),
+    meta = {"settings": settings_dict(settings), "paradigms": list(plan.paradigms),
             "splits": [{"name": s.name, "train": list(s.train), "test": list(s.test)}
                        for s in plan.splits],
             "origins": list(plan.origins), "horizons": list(HORIZONS), "block": BLOCK,

@@ -13,7 +13,7 @@ import pandas as pd
 
 from sim.analysis import calibration as cal
 from sim.analysis.validation.bootstrap import test_rows
-from sim.analysis.validation.jobs import _calibrate_job, _job, evaluate, run_jobs
+from sim.analysis.validation.jobs import calibrate_job, evaluate, make_job, run_jobs
 from sim.analysis.validation.plan import Plan, Settings
 from sim.data.inputs import Inputs
 from sim.data.observed import Observed
@@ -45,9 +45,9 @@ def repeat_rows(inputs: Inputs, observed: Observed, plan: Plan, settings: Settin
     skills = [first.loc[pick, ["forecaster", "kind", "skill"]].assign(seed=seeds[0])]
     tpick = (first_tests["split"] == split.name) & (first_tests["sample"] == "out of sample")
     tests = [first_tests[tpick].assign(seed=seeds[0])]
-    jobs = [_job(inputs, observed, p, (plan.first, split.train[1]), replace(settings, seed=s))
+    jobs = [make_job(inputs, observed, p, (plan.first, split.train[1]), replace(settings, seed=s))
             for s in seeds[1:] for p in plan.paradigms]
-    fits = run_jobs(_calibrate_job, jobs, settings.processes, progress)
+    fits = run_jobs(calibrate_job, jobs, settings.processes, progress)
     target = cal.Target(observed, split.test, split.train, settings.mode)
     for k, s in enumerate(seeds[1:]):
         chunk = fits[k * len(plan.paradigms):(k + 1) * len(plan.paradigms)]
