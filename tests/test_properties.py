@@ -2,7 +2,8 @@
 
 For any parameters within their documented ranges (the chassis and each paradigm's three)
 and any valid scenario from a small generator (a random subset of the baseline's partners,
-a random sub-period, a random subset of its milestones), in replay and free mode:
+a random sub-period, a random subset of its milestones), in every run mode (teacher mode
+with the observed history imposed):
 
 - R and every alignment stay in [-1, 1]; S in 0..4; status and coercion in 0..3;
 - both burdens stay within ``CONSTANTS['burden_min']`` .. ``CONSTANTS['burden_max']``;
@@ -24,7 +25,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sim.data.datasets import Dataset, load_data
+from sim.data.history import build_history
 from sim.data.inputs import build_inputs
+from sim.data.observed import Observed, load_observed
 from sim.data.scenario import BLOC_ACTORS, PARTNER_TYPES, Scenario, load_scenario
 from sim.model.model import MODES, NatoRussiaModel
 from sim.model.paradigms import PARADIGMS
@@ -49,6 +52,11 @@ def _base() -> Scenario:
 @cache
 def _data() -> Dataset:
     return load_data()
+
+
+@cache
+def _observed() -> Observed:
+    return load_observed()
 
 
 def _in_range(name: str, param) -> st.SearchStrategy[float]:  # noqa: ANN001
@@ -103,8 +111,10 @@ def configurations(draw: st.DrawFn) -> tuple[Scenario, str, str, dict[str, float
 def _run(config: tuple[Scenario, str, str, dict[str, float], int]) -> NatoRussiaModel:
     scenario, paradigm, mode, params, seed = config
     inputs = build_inputs(scenario, _data())
+    history = build_history(inputs, _observed()) if mode == "teacher" else None
     model = NatoRussiaModel(
-        paradigm=paradigm, mode=mode, replicas=REPLICAS, rng=seed, inputs=inputs, **params
+        paradigm=paradigm, mode=mode, replicas=REPLICAS, rng=seed, inputs=inputs,
+        history=history, **params
     )
     return model.run()
 
