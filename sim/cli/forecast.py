@@ -33,6 +33,8 @@ OriginOption = Annotated[int, typer.Option("--origin", help="Last year of data t
                                            "knows (at most the data's last year, 2024).")]
 ToOption = Annotated[int, typer.Option("--to", help="Last year forecast (at most 2040).")]
 DEFAULT_REPLICAS = 200
+#: Components drawn as fan charts (every component is in the forecast file and scored).
+FAN_COMPONENTS = ("relation", "russia_milex", "russia_burden", "nato_burden", "R_stock", "S")
 
 
 def canonical_command(scenario: str, origin: int, to: int, paradigms: list[str],
@@ -65,9 +67,9 @@ def forecast(
     check_run_options("replay", replicas, seed)
     overrides = resolve_param_options(params, sets, paradigms)
     loaded = load_scenario_arg(scenario)
-    from sim.data.projection import check_horizon
+    from sim.data.projection import check_forecast
 
-    check_horizon(loaded, origin, to)
+    check_forecast(loaded, origin, to)
     out = out if out is not None else default_out_dir(loaded.name) / f"forecast-{origin}-{to}"
     from sim.outputs.folders import prepare_output_dir
 
@@ -83,13 +85,13 @@ def _make(loaded: Any, paradigms: list[str], origin: int, to: int, replicas: int
           overrides: dict[str, Any], out: Path, force: bool,
           command: list[str]) -> dict[str, Any]:
     from sim.analysis.forecast import QUANTILES, observed_history, summarise, table
-    from sim.data.datasets import load_data
+    from sim.data import cache
     from sim.data.observed import load_observed
     from sim.data.projection import project_inputs
     from sim.outputs.forecast import write_forecast
     from sim.runs.forecast import run_forecast
 
-    data, observed = load_data(), load_observed()
+    data, observed = cache.dataset(), load_observed()  # the dataset re-used while unchanged
     projection = project_inputs(loaded, data, origin, to)
     console = stderr_console()
     with console.status(f"filtering to {origin}, forecasting to {to}"):
@@ -118,7 +120,7 @@ def _figures(quantiles: Any, history: dict[str, Any], projection: Any,
 
     note = assumptions_note(projection)
     figures = {}
-    for component in dict.fromkeys(quantiles["component"]):
+    for component in FAN_COMPONENTS:
         figures[f"fan_{component}.png"] = plot_fan(quantiles, component, history.get(component),
                                                    projection.origin, meta, note)
     inputs = projection.inputs

@@ -84,6 +84,15 @@ def check_horizon(scenario: Scenario, origin: int, horizon: int) -> None:
                             f"{HORIZON_MAX}, got {horizon}")
 
 
+def check_forecast(scenario: Scenario, origin: int, horizon: int) -> None:
+    """Every check that needs no data: the origin and horizon (:func:`check_horizon`), and
+    the assumptions against them (a year not after the origin, a partner not in the
+    scenario), so a command refuses them before it loads anything."""
+    check_horizon(scenario, origin, horizon)
+    _given_paths(scenario, scenario.assumptions or Assumptions(),
+                 tuple(scenario.agents.partners), origin)
+
+
 def project_inputs(scenario: Scenario, data: Dataset, origin: int, horizon: int) -> Projection:
     """The forecast's inputs: data up to ``origin``, assumed paths to ``horizon``.
 
