@@ -45,7 +45,8 @@ def quiet_calibrate(problem: cal.Problem, budget: int) -> cal.Calibration:
 
 
 def synthetic_observed(observed: Observed, model: NatoRussiaModel) -> Observed:
-    """An observed record made of a model run: medians, modal status, median coercion."""
+    """An observed record made of a model run: medians, modal status, median coercion, and
+    the median R and alignment in place of the UN-vote series (O7, O8)."""
     years, series, partners = model.recorded()
 
     def median(column: str) -> pd.Series:
@@ -56,10 +57,18 @@ def synthetic_observed(observed: Observed, model: NatoRussiaModel) -> Observed:
     levels = np.median(partners["coercion"], axis=1).round().astype(int)
     cols = [list(model.inputs.partners).index(p) for p in observed.coercion.index]
     coercion = pd.DataFrame(levels[:, cols].T, index=observed.coercion.index, columns=years)
+    # O7 and O8 (the UN-vote series) from the run too, on the observed years and cells:
+    # leaving the real votes in would fit the parameters to a hybrid of data and model
+    alignment = pd.DataFrame(np.median(partners["alignment"], axis=1).T,
+                             index=list(model.inputs.partners), columns=years)
+    unga_alignment = alignment.reindex(index=observed.unga_alignment.index,
+                                       columns=observed.unga_alignment.columns)
+    unga_alignment = unga_alignment.where(observed.unga_alignment.notna())
+    unga_rus_usa = median("R").reindex(observed.unga_rus_usa.index)
     return replace(observed, russia_milex=median("russia_milex"),
                    russia_burden=median("russia_burden"), nato_burden=median("nato_burden"),
                    net_coop=median("R"), net_coop_stock=median("R").cumsum(), status=status,
-                   coercion=coercion)
+                   coercion=coercion, unga_rus_usa=unga_rus_usa, unga_alignment=unga_alignment)
 
 
 # --------------------------------------------------------------------------- the fast loss
@@ -172,12 +181,18 @@ def poisoned(observed: Observed, after: int) -> Observed:
                    nato_burden=series(observed.nato_burden, 1e6),
                    status=series(observed.status, 4), net_coop=series(observed.net_coop, 1e9),
                    coercion=wide(observed.coercion, 3),
-                   partner_status=wide(observed.partner_status, 0))
+                   partner_status=wide(observed.partner_status, 0),
+                   net_coop_stock=series(observed.net_coop_stock, -1e9),
+                   unga_rus_usa=series(observed.unga_rus_usa, 7.0),
+                   unga_alignment=wide(observed.unga_alignment, -7),
+                   unga=observed.unga.assign(value=observed.unga["value"].where(
+                       observed.unga["year"] <= after, 7.0)))
 
 
 def test_training_never_reads_the_test_period(inputs, observed) -> None:
     bad = poisoned(observed, 2007)
     assert not bad.net_coop.equals(observed.net_coop)
+    assert not bad.unga_alignment.equals(observed.unga_alignment)
     fits = []
     for record in (observed, bad):
         problem = cal.make_problem(inputs, record, "realist", train=(1991, 2007), replicas=3)

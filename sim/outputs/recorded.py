@@ -36,6 +36,11 @@ ALLOWED: dict[str, dict[str, bool]] = {
         "--out": True, "--force": False, "--format": True, "--seeds": True,
         "--headline": False,
     },
+    "forecast": {
+        "--origin": True, "--to": True, "--paradigms": True, "--paradigm": True,
+        "--replicas": True, "--seed": True, "--out": True, "--force": False,
+        "--params": True, "--set": True,
+    },
     "sensitivity": {
         "--vary": True, "--outcome": True, "--paradigm": True, "--paradigms": True,
         "--method": True, "--n": True, "--processes": True,
