@@ -1,20 +1,26 @@
-"""The explorer without a browser: model wrapper, sliders, Reset, live charts, the page."""
+"""The explorer without a browser: model wrapper, sliders, Reset, live charts, side by side,
+downloads, user scenario files, the page."""
 
 from __future__ import annotations
 
 import inspect
+import io
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 pytest.importorskip("solara", reason="the app extra is not installed: pip install -e '.[app]'")
 
 import ipyvuetify as v  # noqa: E402
+import ipywidgets as widgets  # noqa: E402
 import solara  # noqa: E402
 
 from sim.model.paradigms import PARADIGMS  # noqa: E402
 from sim.model.parameter import CHASSIS  # noqa: E402
-from sim.viz import app, app_panels, live, observed_marks
+from sim.viz import app, app_panels, live, live_side, observed_marks  # noqa: E402
 
 SCENARIOS = ("post-cold-war", "ratti-2009")  # the two shipped base scenarios
 
@@ -197,6 +203,172 @@ def test_live_chart_ticks_are_whole_years() -> None:
     assert ids.count("scored-event") == len([e for e in charts.events if e.year <= 2008])
 
 
+# --------------------------------------------------------------------------- side by side
+
+
+@pytest.fixture(scope="module")
+def side() -> app.Session:
+    """A side-by-side session (every paradigm, seed 7, 3 replicas) stepped through 1991-1995."""
+    session = app.Session(app.Settings(side_by_side=True, seed=7, replicas=3))
+    for _ in range(5):
+        assert session.step()
+    return session
+
+
+def test_side_by_side_runs_one_model_per_paradigm_on_the_same_seed(side) -> None:
+    assert list(side.models) == list(PARADIGMS)
+    assert all(m.paradigm.name == name and m.K == 3 and m.year == 1996
+               for name, m in side.models.items())
+    for name, model in side.models.items():  # each equals a lone run of seed 7
+        alone = app.ExplorerModel(paradigm=name, replicas=3, seed=7)
+        for _ in range(5):
+            alone.step()
+        pd.testing.assert_frame_equal(model.records().series, alone.records().series)
+    other = app.build_models(replace(side.settings, seed=8))
+    first = next(iter(PARADIGMS))
+    other[first].step()
+    fresh = app.ExplorerModel(paradigm=first, replicas=3, seed=7)
+    fresh.step()
+    assert not np.array_equal(other[first].records().series["R"],
+                              fresh.records().series["R"])  # the seed matters
+
+
+def test_side_by_side_uses_each_paradigms_own_sliders() -> None:
+    values = app.default_values()
+    moved = {}
+    for name, cls in PARADIGMS.items():
+        bare, param = next(iter(cls.parameters.items()))
+        values[f"{name}.{bare}"] = moved[name] = param.bounds[1]
+    models = app.build_models(app.Settings(side_by_side=True, replicas=1, values=values))
+    for name, model in models.items():
+        bare = next(iter(PARADIGMS[name].parameters))
+        assert model.paradigm.values[bare] == moved[name]
+    shown = app.Settings(side_by_side=True).shown()
+    assert all(f"{name}.{n}" in shown for name, cls in PARADIGMS.items() for n in cls.parameters)
+
+
+def test_side_by_side_charts_follow_every_model(side) -> None:
+    charts = side.charts
+    assert isinstance(charts, live_side.SideBySideCharts)
+    assert set(side.frames) == set(live_side.SIDE_CHARTS)
+    heights = []
+    for name, model in side.models.items():
+        x, median = charts.r_lines[name].get_data()
+        table = model.records().series.pivot(index="year", columns="replica", values="R")
+        np.testing.assert_allclose(median, np.median(table, axis=1))
+        np.testing.assert_array_equal(x, np.arange(1992, 1997))
+        label = charts.r_labels[name]
+        assert label.get_visible() and label.get_text() == name
+        assert label.get_position()[0] > x[-1]
+        heights.append(label.get_position()[1])
+        matrix = np.ma.filled(charts.images[name].get_array().astype(float), np.nan)
+        assert np.isfinite(matrix[:, :5]).all() and np.isnan(matrix[:, 5:]).all()
+    gaps = np.diff(sorted(heights))
+    assert (gaps >= live_side.LABEL_GAP - 1e-9).all()  # direct labels never overlap
+
+
+def test_side_by_side_draws_o7_and_o8_from_the_observed_record(side) -> None:
+    from sim.data.observed import load_observed
+
+    observed = load_observed()
+    charts = side.charts
+    o7 = [ln for ax in charts.figures["relation"].axes for ln in ax.get_lines()
+          if ln.get_gid() == "observed-O7"]
+    x, y = o7[0].get_data()
+    assert x[0] == 1992 and x[-1] == 2020  # 1991-2019, each at the end of its year
+    np.testing.assert_allclose(y, observed.unga_rus_usa.loc[1991:2019].to_numpy())
+    o8 = charts._o8()  # noqa: SLF001 - the panel's own grid
+    row, col = charts.partners.index("POL"), 1995 - 1991
+    assert o8[row, col] == pytest.approx(observed.unga_alignment.loc["POL", 1995])
+    assert np.isnan(o8[:, 2019 - 1991 + 1:]).all()  # no O8 after 2019
+
+
+def test_spread_labels_hand_worked() -> None:
+    assert live_side.spread_labels([0.0, 0.05, 0.9], gap=0.1) == pytest.approx([0, 0.1, 0.9])
+    # two near the top are pushed down from 1.0; order kept
+    assert live_side.spread_labels([0.99, 0.98], gap=0.1) == pytest.approx([1.0, 0.9])
+    assert live_side.spread_labels([-3.0], gap=0.1) == [-1.0]
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def test_series_download_is_the_models_records(side, stepped) -> None:
+    for charts, models in ((side.charts, list(side.models.values())),
+                           (live.LiveCharts(stepped), [stepped])):
+        series = pd.read_csv(io.BytesIO(charts.series_csv()))
+        expected = pd.concat([m.records().series for m in models], ignore_index=True)
+        assert list(series.columns) == list(expected.columns)
+        assert list(series["paradigm"].unique()) == [m.paradigm.name for m in models]
+        for column in ("replica", "year", "R", "S", "russia_burden", "nato_burden"):
+            np.testing.assert_allclose(series[column].to_numpy(float),
+                                       expected[column].to_numpy(float), rtol=1e-12)
+        partners = pd.read_csv(io.BytesIO(charts.partners_csv()))
+        table = pd.concat([m.records().partners for m in models], ignore_index=True)
+        np.testing.assert_allclose(partners["alignment"], table["alignment"], rtol=1e-12)
+        assert (partners["partner"] == table["partner"]).all()
+
+
+def test_downloads_before_the_first_step_are_headers() -> None:
+    charts = live.LiveCharts(app.ExplorerModel(replicas=1))
+    assert charts.series_csv().decode().strip() == ",".join(
+        charts.model.records().series.columns)
+
+
+def test_chart_downloads_are_png_and_svg(side) -> None:
+    for chart in side.charts.names:
+        assert side.charts.render(chart, "png").startswith(b"\x89PNG")
+        svg = side.charts.render(chart, "svg")
+        assert b"<svg" in svg[:2000]
+    assert side.charts.frame("relation").startswith(b"\x89PNG")  # frames still work after
+
+
+# --------------------------------------------------------------------------- scenario files
+
+USER = "name: short\ndescription: a user copy ending in 2000\nextends: post-cold-war\n" \
+       "period: {start: 1991, end: 2000}\n"
+
+
+def test_open_scenario_loads_a_user_file(tmp_path: Path) -> None:
+    path = tmp_path / "short.yaml"
+    path.write_text(USER)
+    opened = app.open_scenario(str(path))
+    model = app.build_model(app.Settings(scenario=opened, replicas=1))
+    assert (model.start, model.end) == (1991, 2000)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", "expected the path of a YAML scenario file"),
+    ("{tmp}/missing.yaml", "no such file"),
+    ("{tmp}/bad.yaml", "bad.yaml: line 2: YAML syntax error"),
+    ("{tmp}/far.yaml", "reaches beyond the project data"),
+    ("{tmp}/nokey.yaml", "nokey.yaml: description"),
+])
+def test_open_scenario_errors_are_one_line(tmp_path: Path, text: str, expected: str) -> None:
+    from sim.core.errors import InputError
+
+    (tmp_path / "bad.yaml").write_text("name: [\n")
+    (tmp_path / "far.yaml").write_text(USER.replace("2000}", "2030}"))
+    (tmp_path / "nokey.yaml").write_text("name: x\nextends: post-cold-war\n")
+    with pytest.raises(InputError) as err:
+        app.open_scenario(text.format(tmp=tmp_path))
+    line = app.first_line(err.value)
+    assert expected in line and "\n" not in line and line == str(err.value)
+
+
+def test_folder_scenarios_lists_good_files_and_names_bad_ones(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "short.yaml").write_text(USER)
+    (tmp_path / "bad.yaml").write_text("name: [\n")
+    (tmp_path / "notes.txt").write_text("not a scenario")
+    good, bad = app.folder_scenarios(tmp_path)
+    assert good == [str((tmp_path / "short.yaml").resolve())]
+    assert len(bad) == 1 and bad[0].startswith(str(tmp_path / "bad.yaml"))
+    monkeypatch.setenv(app.SCENARIOS_ENV, str(tmp_path))
+    assert app.folder_scenarios() == (good, bad)
+    monkeypatch.delenv(app.SCENARIOS_ENV)
+    assert app.folder_scenarios() == ([], [])
+
+
 # --------------------------------------------------------------------------- the page
 
 
@@ -239,9 +411,43 @@ def test_page_reset_after_a_paradigm_change_applies_the_sidebar() -> None:
     value = param.bounds[1]
     rc.find(v.Slider, label=app.slider_label(f"{last}.{name}", param)).widget.v_model = value
     rc.find(v.Btn, children=["Reset"]).widget.click()
-    texts = [" ".join(map(str, w.children)) for w in rc.find(v.Html, tag="span").widgets]
     assert any(t.startswith(f"{last} · ") and f"{last}.{name}={value:g}," in t
-               for t in texts)
+               for t in _texts(rc))
+
+
+def _texts(rc) -> list[str]:
+    return [" ".join(map(str, w.children)) for w in rc.find(v.Html, tag="span").widgets]
+
+
+def test_page_side_by_side_shows_every_paradigm_and_steps() -> None:
+    _, rc = solara.render(_App(), handle_error=False)
+    rc.find(v.Switch).widget.v_model = True
+    labels = set(_labels(rc))
+    assert all(_qualified(name) <= labels for name in PARADIGMS)
+    assert any(t.startswith("side by side: " + ", ".join(PARADIGMS)) for t in _texts(rc))
+    assert len(rc.find(widgets.Image).widgets) == len(live_side.SIDE_CHARTS)
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    assert any(t.startswith("End of 1991") for t in _titles(rc))
+    rc.find(v.Switch).widget.v_model = False
+    assert len(rc.find(widgets.Image).widgets) == len(live.CHARTS)
+
+
+def test_page_shows_a_bad_scenario_file_on_one_line(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("name: [\n")
+    (tmp_path / "short.yaml").write_text(USER)
+    _, rc = solara.render(_App(), handle_error=False)
+    field = rc.find(v.TextField, label="scenario file (path to a YAML file)").widget
+    field.v_model = str(tmp_path / "bad.yaml")
+    rc.find(v.Btn, children=["Open file"]).widget.click()
+    errors = [t for t in _texts(rc) if "YAML syntax error" in t]
+    assert errors and errors[0].startswith(str(tmp_path / "bad.yaml") + ": line 2")
+    assert any(t.startswith("Start of 1991: nothing simulated yet (34") for t in _titles(rc))
+    field.v_model = str(tmp_path / "short.yaml")
+    rc.find(v.Btn, children=["Open file"]).widget.click()
+    assert not [t for t in _texts(rc) if "YAML syntax error" in t]  # the error is cleared
+    assert any(t.startswith("Start of 1991: nothing simulated yet (10") for t in _titles(rc))
+    assert any(" · " + str((tmp_path / "short.yaml").resolve()) + " · " in t
+               for t in _texts(rc))
 
 
 def test_serve_runs_solara_on_this_module(monkeypatch) -> None:
@@ -254,3 +460,15 @@ def test_serve_runs_solara_on_this_module(monkeypatch) -> None:
     assert args[0] == "run" and args[1].endswith("sim/viz/app.py")
     assert args[args.index("--port") + 1] == "9999" and "--no-open" in args
     assert "--production" in args
+
+
+def test_serve_hands_the_scenario_folder_to_the_page(monkeypatch, tmp_path: Path) -> None:
+    import solara.__main__
+
+    monkeypatch.setattr(solara.__main__.cli, "main", lambda **kw: None)
+    monkeypatch.delenv(app.SCENARIOS_ENV, raising=False)
+    app.serve("127.0.0.1", 9999, scenarios=tmp_path)
+    import os
+
+    assert os.environ[app.SCENARIOS_ENV] == str(tmp_path.resolve())
+    monkeypatch.delenv(app.SCENARIOS_ENV)

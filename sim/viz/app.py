@@ -1,18 +1,21 @@
-"""The interactive explorer: natosim in the browser, one model per browser session.
+"""The interactive explorer: natosim in the browser, one set of models per browser session.
 
 Start it with ``natosim explore`` (which calls :func:`serve`) or ``solara run sim/viz/app.py``.
-Pick a scenario and a paradigm, move the sliders (the paradigm's three parameters and the
-chassis parameters; ranges and defaults from the parameter registry), press **Reset** to
-build a model with exactly what the sidebar shows, then **Step** or **▶** through the years.
-Four charts follow the run: R(t), S(t) with the observed status, the military burden with
-the observed burdens, and partner alignment; input milestones are numbered (key below the
-charts) and the scored events of the observed record are shaded apart from them.
+Pick a scenario (shipped, from the folder given to :func:`serve`, or any file opened by its
+path) and a paradigm, move the sliders (ranges and defaults from the parameter registry),
+press **Reset** to build exactly what the sidebar shows, then **Step** or **▶** through the
+years. *Side by side* runs every registered paradigm on the same seed in one view.
 
-The page is built with Solara components directly (Mesa's ``SolaraViz`` rebuilt a model of
-its first paradigm on Reset, redrew every chart from scratch on each step and brought its
-own clock, tab and thread switch). The model is still a Mesa model
-(:class:`~sim.model.model.NatoRussiaModel`). The charts are laid out once per model and then
-only their data move (:mod:`sim.viz.live`).
+One paradigm: four charts follow the run: R(t), S(t) with the observed status, the military
+burden with the observed burdens, and partner alignment. Side by side: R(t) of every
+paradigm overlaid with the observed O7, small multiples of S(t) and of partner alignment
+beside the observed O8 (:mod:`sim.viz.live_side`). Input milestones are numbered (key below
+the charts) and the scored events of the observed record are shaded apart from them. The
+series (CSV) and every chart (PNG, SVG) can be downloaded.
+
+The page is built with Solara components directly; the models are Mesa models
+(:class:`~sim.model.model.NatoRussiaModel`); the state lives in :mod:`sim.viz.app_session`.
+The charts are laid out once per Reset and then only their data move (:mod:`sim.viz.live`).
 
 The explorer needs the optional ``app`` extra (``pip install -e ".[app]"``). It works
 offline: ``solara-assets`` ships Solara's front-end, and only matplotlib images are used.
@@ -20,12 +23,10 @@ offline: ``solara-assets`` ships Solara's front-end, and only matplotlib images 
 
 from __future__ import annotations
 
-import inspect
-import math
-import threading
+import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +44,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from sim.data.scenario import list_scenarios  # noqa: E402
-from sim.model.model import NatoRussiaModel  # noqa: E402
+from sim.core.errors import InputError  # noqa: E402
 from sim.model.paradigms import PARADIGMS  # noqa: E402
-from sim.model.parameter import CHASSIS, Param  # noqa: E402
 from sim.model.params import registry  # noqa: E402
 from sim.viz.app_panels import (  # noqa: E402
     EXPLORER_MODES,
@@ -55,193 +54,39 @@ from sim.viz.app_panels import (  # noqa: E402
     milestone_key_html,
     year_caption,
 )
-from sim.viz.live import CHARTS, LiveCharts  # noqa: E402
+from sim.viz.app_session import (  # noqa: E402, F401  (re-exported: the explorer's API)
+    DEFAULT_INTERVAL,
+    DEFAULT_PARADIGM,
+    DEFAULT_REPLICAS,
+    DEFAULT_SCENARIO,
+    DEFAULT_SEED,
+    MAX_REPLICAS,
+    SCENARIOS_ENV,
+    ExplorerModel,
+    Session,
+    Settings,
+    build_model,
+    build_models,
+    default_values,
+    first_line,
+    folder_scenarios,
+    open_scenario,
+    scenario_names,
+    slider_label,
+    slider_step,
+)
 
-DEFAULT_SCENARIO = "post-cold-war"
-DEFAULT_PARADIGM = next(iter(PARADIGMS), "")  # the first registered paradigm
-DEFAULT_REPLICAS = 5
-MAX_REPLICAS = 20
-DEFAULT_SEED = 0
-DEFAULT_INTERVAL = 300  # ms between two years when playing
-_STEPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0)
-
-
-# --------------------------------------------------------------------------- the model
-
-
-def _paradigm_param_names() -> list[str]:
-    """Every paradigm's own parameter names, in registry order, without duplicates."""
-    names: list[str] = []
-    for cls in PARADIGMS.values():
-        names += [n for n in cls.parameters if n not in names]
-    return names
-
-
-def _explorer_signature() -> inspect.Signature:
-    """Keyword parameters of :class:`ExplorerModel`, as SolaraViz inspects them.
-
-    Built from the parameter registries so a new paradigm parameter needs no edit here.
-    There is deliberately no ``scenario`` and no ``**kwargs``: SolaraViz's Reset would
-    otherwise pass Mesa's own ``Scenario`` object in place of ours.
-    """
-    defaults: dict[str, Any] = {
-        "scenario_name": DEFAULT_SCENARIO, "paradigm": DEFAULT_PARADIGM, "mode": "replay",
-        "replicas": DEFAULT_REPLICAS, "seed": DEFAULT_SEED,
-    }
-    defaults |= dict.fromkeys([*CHASSIS, *_paradigm_param_names()])
-    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-    params += [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=value)
-               for name, value in defaults.items()]
-    return inspect.Signature(params)
-
-
-_SIGNATURE = _explorer_signature()
-
-
-class ExplorerModel(NatoRussiaModel):
-    """:class:`NatoRussiaModel` with a flat, SolaraViz-friendly constructor.
-
-    Takes every slider's value; the parameters of paradigms other than ``paradigm`` and
-    values left at ``None`` are ignored (the defaults apply).
-
-    Args:
-        scenario_name: a shipped scenario name or a YAML path.
-        paradigm: a registered paradigm (``sim.model.paradigms.PARADIGMS``).
-        mode: ``replay`` or ``free``.
-        replicas: K, advanced together; the charts show the median.
-        seed: seed of the model's random stream.
-        **params: chassis parameters and the paradigm's own parameters by their name in
-            their group (``mu``, ``kappa``): only the chosen paradigm's are used, so two
-            paradigms may share a name; the sliders show the qualified name
-            (``chassis.mu``, ``realist.kappa``).
-    """
-
-    def __init__(self, **options: Any) -> None:
-        bound = _SIGNATURE.bind(self, **options)  # TypeError on an unknown name
-        bound.apply_defaults()
-        run = {k: v for k, v in bound.arguments.items() if k != "self"}
-        paradigm = run["paradigm"]
-        own = PARADIGMS[paradigm].parameters if paradigm in PARADIGMS else {}
-        values = {k: v for k, v in run.items()
-                  if v is not None and (k in CHASSIS or k in own)}
-        super().__init__(
-            scenario=run["scenario_name"], paradigm=paradigm, mode=run["mode"],
-            replicas=int(run["replicas"]), rng=int(run["seed"]), **values,
-        )
-        self.scenario_name = str(run["scenario_name"])
-
-
-ExplorerModel.__init__.__signature__ = _SIGNATURE
-
-
-# --------------------------------------------------------------------------- sliders
-
-
-def slider_step(param: Param) -> float:
-    """A round slider step on which both ends of the range and the default fall."""
-    lo, hi = param.bounds
-
-    def on_grid(x: float, step: float) -> bool:
-        return math.isclose((x - lo) / step, round((x - lo) / step), abs_tol=1e-9)
-
-    for step in _STEPS:
-        if step >= (hi - lo) / 100 and on_grid(hi, step) and on_grid(param.default, step):
-            return step
-    return _STEPS[0]
-
-
-def slider_label(qualified: str, param: Param) -> str:
-    """A slider's label: the qualified name and the default (always visible)."""
-    return f"{qualified} (default {param.default:g})"
-
-
-def default_values() -> dict[str, float]:
-    """Every registered parameter's default, by qualified name (chassis and all paradigms)."""
-    return {q: spec.default for q, spec in registry().items()}
-
-
-# --------------------------------------------------------------------------- the session
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What the sidebar shows: everything a Reset builds a model from.
-
-    Attributes:
-        scenario: a shipped scenario name.
-        paradigm: a registered paradigm.
-        mode: ``replay`` or ``free``.
-        replicas: K.
-        seed: the model's seed.
-        values: parameter values by qualified name (every paradigm's; only the chosen
-            paradigm's and the chassis' are used).
-    """
-
-    scenario: str = DEFAULT_SCENARIO
-    paradigm: str = DEFAULT_PARADIGM
-    mode: str = "replay"
-    replicas: int = DEFAULT_REPLICAS
-    seed: int = DEFAULT_SEED
-    values: dict[str, float] = field(default_factory=default_values)
-
-    def used(self) -> dict[str, float]:
-        """The values a model of this paradigm is built with, by qualified name."""
-        return {q: self.values.get(q, spec.default)
-                for q, spec in registry(self.paradigm).items()}
-
-
-def build_model(settings: Settings) -> ExplorerModel:
-    """The model the sidebar describes."""
-    values = {spec.name: settings.used()[q] for q, spec in registry(settings.paradigm).items()}
-    return ExplorerModel(scenario_name=settings.scenario, paradigm=settings.paradigm,
-                         mode=settings.mode, replicas=int(settings.replicas),
-                         seed=int(settings.seed), **values)
-
-
-class Session:
-    """One browser session's model, its live charts and the latest chart frames.
-
-    Args:
-        settings: what to build first.
-    """
-
-    def __init__(self, settings: Settings) -> None:
-        self.lock = threading.Lock()
-        self.timings: list[float] = []  # seconds per step, stepping and redrawing
-        self.reset(settings)
-
-    def reset(self, settings: Settings) -> None:
-        """Build a new model from ``settings`` (what the sidebar shows)."""
-        with self.lock:
-            self.settings = settings
-            self.model = build_model(settings)
-            self.charts = LiveCharts(self.model)
-            self.frames = {chart: self.charts.frame(chart) for chart in CHARTS}
-
-    def step(self) -> bool:
-        """Advance one year and redraw; False when the run is already complete."""
-        with self.lock:
-            if not self.model.running or self.model.year > self.model.end:
-                return False
-            started = time.perf_counter()
-            self.model.step()
-            self.charts.update()
-            self.frames = {chart: self.charts.frame(chart) for chart in CHARTS}
-            self.timings.append(time.perf_counter() - started)
-            return True
+ERROR_STYLE = {"color": "#b2182b", "font-size": "0.85em"}
+NOTE_STYLE = {"color": "#555", "font-size": "0.85em"}
 
 
 # --------------------------------------------------------------------------- components
 
 
-def scenario_names() -> list[str]:
-    """The shipped scenarios' names."""
-    return [name for name, _ in list_scenarios()]
-
-
 @solara.component
 def ParameterSliders(settings: solara.Reactive[Settings]) -> None:
-    """The chosen paradigm's three sliders, then the chassis sliders; value always shown."""
+    """The chassis sliders and the chosen paradigm's (every paradigm's side by side), each
+    with its value and default always shown."""
 
     def setter(qualified: str) -> Callable[[float], None]:
         def on_value(value: float) -> None:
@@ -249,17 +94,22 @@ def ParameterSliders(settings: solara.Reactive[Settings]) -> None:
             settings.value = replace(now, values={**now.values, qualified: float(value)})
         return on_value
 
-    for qualified, spec in registry(settings.value.paradigm).items():
+    specs = registry()
+    group = ""
+    for qualified, value in settings.value.shown().items():
+        spec = specs[qualified]
+        if settings.value.side_by_side and spec.group != group:
+            group = spec.group
+            solara.Text(group, style={"font-weight": "bold", "font-size": "0.85em"})
         lo, hi = spec.bounds
-        solara.SliderFloat(slider_label(qualified, spec.param),
-                           value=settings.value.used()[qualified], min=lo, max=hi,
+        solara.SliderFloat(slider_label(qualified, spec.param), value=value, min=lo, max=hi,
                            step=slider_step(spec.param), on_value=setter(qualified),
                            thumb_label="always")
 
 
 @solara.component
 def Controls(session: Session, settings: solara.Reactive[Settings],
-             tick: solara.Reactive[int]) -> None:
+             tick: solara.Reactive[int], error: solara.Reactive[str]) -> None:
     """Reset, ▶/❚❚ and Step, and the play interval."""
     playing = solara.use_reactive(False)
     interval = solara.use_reactive(DEFAULT_INTERVAL)
@@ -277,7 +127,11 @@ def Controls(session: Session, settings: solara.Reactive[Settings],
 
     def reset() -> None:
         playing.value = False
-        session.reset(settings.value)
+        try:
+            session.reset(settings.value)
+            error.value = ""
+        except InputError as err:
+            error.value = first_line(err)
         tick.value += 1
 
     def step() -> None:
@@ -290,11 +144,30 @@ def Controls(session: Session, settings: solara.Reactive[Settings],
         solara.Button("❚❚" if playing.value else "▶", color="primary", disabled=done,
                       on_click=lambda: playing.set(not playing.value))
         solara.Button("Step", color="primary", on_click=step, disabled=playing.value or done)
-    solara.SliderInt("play interval (ms per year)", value=interval, min=50, max=2000, step=50,
-                     thumb_label="always")
+    solara.SliderInt(f"play interval (ms per year, default {DEFAULT_INTERVAL})",
+                     value=interval, min=50, max=2000, step=50, thumb_label="always")
     if settings.value != session.settings:
         solara.Text("The sidebar differs from the running model: press Reset to apply.",
                     style={"color": "#b35806", "font-size": "0.85em"})
+
+
+@solara.component
+def ScenarioFiles(choose: Callable[..., bool], opened: solara.Reactive[list[str]],
+                  error: solara.Reactive[str]) -> None:
+    """Open a user scenario file by its path (checked by the safe loader)."""
+    path = solara.use_reactive("")
+
+    def open_file() -> None:
+        try:
+            resolved = open_scenario(path.value)
+        except InputError as err:
+            error.value = first_line(err)
+            return
+        if choose(scenario=resolved):
+            opened.value = list(dict.fromkeys([*opened.value, resolved]))
+
+    solara.InputText("scenario file (path to a YAML file)", value=path, continuous_update=True)
+    solara.Button("Open file", on_click=open_file, outlined=True, small=True)
 
 
 @solara.component
@@ -305,24 +178,38 @@ def ChartPanel(session: Session, chart: str, tick: int) -> None:
         with solara.Row(gap="4px"):
             for fmt in ("png", "svg"):
                 solara.FileDownload(lambda fmt=fmt: session.charts.render(chart, fmt),
-                                    filename=f"natosim-{chart}.{fmt}", label=fmt.upper(),
+                                    filename=f"natosim-{chart}.{fmt}",
+                                    label=f"{chart} {fmt.upper()}",
                                     mime_type="image/svg+xml" if fmt == "svg" else "image/png")
+
+
+def progress_lines(session: Session) -> list[str]:
+    """The run in force: what, where, how many, which seed; then the values per paradigm."""
+    settings, model = session.settings, session.model
+    what = ("side by side: " + ", ".join(session.models) if settings.side_by_side
+            else model.paradigm.name)
+    head = (f"{what} · {settings.scenario} · {model.mode} · {model.K} replicas · "
+            f"seed {settings.seed}")
+    if not settings.side_by_side:
+        return [f"{head} · {applied_parameters(model)}"]
+    return [head, *(f"{name}: {applied_parameters(m)}" for name, m in session.models.items())]
 
 
 @solara.component
 def MainView(session: Session, tick: solara.Reactive[int]) -> None:
-    """The clock and parameters in force, the four charts, the series download, the key."""
+    """The clock and parameters in force, the charts, the downloads, the key."""
     count = tick.value  # re-render on every step or reset
     model = session.model
     with solara.Card(year_caption(model)):
-        solara.Text(f"{model.paradigm.name} · {session.settings.scenario} · {model.mode} · "
-                    f"{model.K} replicas · seed {session.settings.seed} · "
-                    f"{applied_parameters(model)}",
-                    style={"font-size": "0.85em", "color": "#555"})
-        solara.FileDownload(session.charts.series_csv, filename="natosim-series.csv",
-                            label="series (CSV)", mime_type="text/csv")
+        for line in progress_lines(session):
+            solara.Text(line, style=NOTE_STYLE)
+        with solara.Row(gap="4px"):
+            solara.FileDownload(session.charts.series_csv, filename="natosim-series.csv",
+                                label="series (CSV)", mime_type="text/csv")
+            solara.FileDownload(session.charts.partners_csv, filename="natosim-partners.csv",
+                                label="partners (CSV)", mime_type="text/csv")
     with solara.ColumnsResponsive(12, large=6):
-        for chart in CHARTS:
+        for chart in session.charts.names:
             ChartPanel(session, chart, count)
     with solara.Card("Key: input milestones and scored events"):
         solara.HTML(tag="div", unsafe_innerHTML=milestone_key_html(model),
@@ -331,19 +218,28 @@ def MainView(session: Session, tick: solara.Reactive[int]) -> None:
 
 @solara.component
 def Page() -> None:
-    """The explorer page. Every browser session renders its own ``Page`` and model.
+    """The explorer page. Every browser session renders its own ``Page`` and models.
 
-    Changing the scenario or the paradigm builds a new model at once; the run options and
-    sliders apply on **Reset**, which builds exactly what the sidebar shows.
+    Changing the scenario, the paradigm or the view builds new models at once; the run
+    options and sliders apply on **Reset**, which builds exactly what the sidebar shows.
     """
     settings = solara.use_reactive(Settings())
     session = solara.use_memo(lambda: Session(settings.value), [])
     tick = solara.use_reactive(0)
+    error = solara.use_reactive("")
+    folder, folder_errors = solara.use_memo(folder_scenarios, [])
+    opened = solara.use_reactive(list(folder))
 
-    def choose(**change: Any) -> None:
-        settings.value = replace(settings.value, **change)
-        session.reset(settings.value)
+    def choose(**change: Any) -> bool:
+        wanted = replace(settings.value, **change)
+        try:
+            session.reset(wanted)
+        except InputError as err:
+            error.value = first_line(err)
+            return False
+        settings.value, error.value = wanted, ""
         tick.value += 1
+        return True
 
     now = settings.value
     solara.Title("natosim explorer")
@@ -351,12 +247,19 @@ def Page() -> None:
         solara.AppBarTitle("natosim explorer")
     with solara.Sidebar():
         with solara.Card("Scenario and theory"):
-            solara.Select("scenario", values=scenario_names(), value=now.scenario,
-                          on_value=lambda v: choose(scenario=v))
+            solara.Select("scenario", values=[*scenario_names(), *opened.value],
+                          value=now.scenario, on_value=lambda v: choose(scenario=v))
+            ScenarioFiles(choose, opened, error)
+            for line in folder_errors:
+                solara.Text(line, style=ERROR_STYLE)
+            solara.Switch(label="side by side: every paradigm, same seed",
+                          value=now.side_by_side, on_value=lambda v: choose(side_by_side=v))
             solara.Select("paradigm", values=list(PARADIGMS), value=now.paradigm,
-                          on_value=lambda v: choose(paradigm=v))
+                          on_value=lambda v: choose(paradigm=v), disabled=now.side_by_side)
+            if error.value:
+                solara.Text(error.value, style=ERROR_STYLE, classes=["natosim-error"])
         with solara.Card("Run"):
-            Controls(session, settings, tick)
+            Controls(session, settings, tick, error)
         with solara.Card("Run options and parameters (apply on Reset)"):
             solara.Select("mode", values=list(EXPLORER_MODES), value=now.mode,
                           on_value=lambda v: settings.set(replace(settings.value, mode=v)))
@@ -370,23 +273,29 @@ def Page() -> None:
                                                                      seed=int(v))))
             ParameterSliders(settings)
         solara.Details("What R, S, alignment and the parameters mean", children=[
-            solara.HTML(tag="div", unsafe_innerHTML=glossary_html(now.paradigm))])
+            solara.HTML(tag="div", unsafe_innerHTML=glossary_html(
+                None if now.side_by_side else now.paradigm))])
     MainView(session, tick)
 
 
 # --------------------------------------------------------------------------- server
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = False) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8765, *, open_browser: bool = False,
+          scenarios: str | Path | None = None) -> None:
     """Run the explorer with Solara's server until interrupted (``natosim explore``).
 
     Args:
         host: interface to listen on (``127.0.0.1`` keeps it local).
         port: TCP port.
         open_browser: open the page in the default browser once the server is up.
+        scenarios: a folder of user scenario files to list beside the shipped ones (each
+            checked by the safe loader; a file that does not load is named in the page).
     """
     from solara.__main__ import cli
 
+    if scenarios is not None:
+        os.environ[SCENARIOS_ENV] = str(Path(scenarios).expanduser().resolve())
     solara.server.settings.telemetry.mixpanel_enable = False  # offline: no usage pings
     args = ["run", str(Path(__file__).resolve()), "--host", host, "--port", str(port),
             "--production", "--no-check-version", "--open" if open_browser else "--no-open"]

@@ -85,9 +85,10 @@ def _references() -> dict[str, str]:
     return {k: str(v.get("citation", "")) for k, v in load_data().references.items()}
 
 
-def glossary_html(paradigm: str) -> str:
+def glossary_html(paradigm: str | None) -> str:
     """HTML: what R, S and alignment are, the run options, and each parameter of the chassis
-    and of ``paradigm`` from the registry (meaning, range, default, provenance, citation)."""
+    and of ``paradigm`` (None: every paradigm) from the registry (meaning, range, default,
+    provenance, citation)."""
     rungs = ", ".join(f"{k} {escape(v)}" for k, v in S_LABELS.items())
     head = (
         "<p><b>R</b>, the NATO–Russia relation, runs from −1 (hostile) to +1 (cooperative): "
