@@ -62,7 +62,8 @@ def write_forecast(out: str | os.PathLike[str], *, force: bool, summary: Mapping
                              ["paradigm", "component", "year", "replica"])
         charts = save_charts(figures, staging)
         files = [MEMBERS_NAME, *charts]
-        extra = {**settings, "observed_data": dict(sorted(observed_hashes.items()))}
+        extra = {**settings, "observed_data": dict(sorted(observed_hashes.items())),
+                 "unhashed_files": [FORECAST_NAME]}
         content = manifest(meta=meta, scenario_name=scenario.name,
                            scenario_sha256=scenario.sha256, data_hashes=data_hashes,
                            command=command, files=hash_files(staging, files),

@@ -184,10 +184,13 @@ def compare_outputs(manifest: Mapping[str, Any], rerun_dir: str | Path) -> Repor
     except (OSError, ValueError):  # the re-run wrote no manifest: nothing matches
         new_manifest = {}
     old_files: dict[str, str] = dict(manifest["files"])
+    # files a folder keeps outside its manifest on purpose (a forecast's forecast.json holds
+    # the manifest's hash and its creation date): not compared
+    unhashed = {MANIFEST_NAME, *(str(n) for n in manifest.get("unhashed_files") or ())}
     new_files = {  # by path relative to the folder: validate writes params/*.toml
         p.relative_to(rerun_dir).as_posix(): file_sha256(p)
         for p in sorted(rerun_dir.rglob("*"))
-        if p.is_file() and p.relative_to(rerun_dir).as_posix() != MANIFEST_NAME
+        if p.is_file() and p.relative_to(rerun_dir).as_posix() not in unhashed
     }
     files = [
         FileCheck(name, old_files.get(name), new_files.get(name))
