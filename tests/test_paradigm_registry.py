@@ -159,10 +159,8 @@ def test_explorer_sliders_are_namespaced(shared) -> None:
 
 # --------------------------------------------------------------------------- nothing else names one
 
-#: Where a registered name may appear as a string in the package: the paradigm modules, and
-#: the verdict's sentence on Ratti (2009), whose claim is about realism by name (the research
-#: question, not a list of the registry).
-NAMING_ALLOWED = ("sim/model/paradigms/", "sim/analysis/validation/verdict.py")
+#: Where a registered name may appear as a string in the package: the paradigm modules only.
+NAMING_ALLOWED = ("sim/model/paradigms/",)
 
 
 def test_no_module_outside_the_paradigms_names_a_paradigm() -> None:
