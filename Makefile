@@ -24,7 +24,7 @@ if grep -q '^\[tool\.importlinter\]' pyproject.toml; then \
 else echo "lint-imports skipped: no [tool.importlinter] in pyproject.toml"; fi
 endef
 
-.PHONY: run test lint bench venv lock clean
+.PHONY: run test lint bench docs notebooks venv lock clean
 
 # The venv installs the exact versions of requirements/lock.txt (hash-checked: every install
 # gets the same bytes), then natosim itself without dependencies. Only pip is needed here; uv
@@ -56,6 +56,17 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_ensemble.py
+
+# The documentation site, offline, into build/site (open build/site/index.html): docs/*.md, the
+# notebooks with their stored outputs and the API reference from the docstrings (mkdocs.yml).
+# --strict: any warning (a broken link or anchor, a page missing from the nav) fails the build.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --clean
+
+# Maintainers: execute the notebooks in place and keep their outputs (figures as small PNGs),
+# so that the repository and the site show them. Run after changing a notebook or the model.
+notebooks: $(STAMP)
+	$(PY) scripts/run_notebooks.py
 
 # Regenerate requirements/lock.txt from pyproject.toml (maintainers; needs uv: `pip install uv`
 # anywhere, or UV=/path/to/uv). Versions already in the lock are kept unless asked otherwise:
