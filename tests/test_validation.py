@@ -103,7 +103,8 @@ def test_write_validation(tiny, tmp_path) -> None:
 
 def test_charts(tiny) -> None:
     figures = validation_charts(tiny)
-    assert set(figures) == {"fit_primary.png", "fit_vantage.png", "skill_by_horizon.png"}
+    assert set(figures) == {"verdict.png", "fit_primary.png", "fit_vantage.png",
+                            "skill_by_horizon.png"}
     assert all(isinstance(f, Figure) for f in figures.values())
     split_lines = [line for ax in figures["fit_primary.png"].axes for line in ax.lines
                    if line.get_gid() == "train-test-split"]

@@ -11,6 +11,7 @@ import typer
 from sim.cli.common import (
     DEFAULT_PROCESSES,
     ForceOption,
+    FormatOption,
     ModeOption,
     ParadigmsOption,
     ParamsFileOption,
@@ -21,7 +22,9 @@ from sim.cli.common import (
     check_processes,
     check_run_options,
     default_out_dir,
+    format_args,
     load_scenario_arg,
+    parse_formats,
     parse_paradigms,
     resolve_param_options,
     run_with_progress,
@@ -70,6 +73,7 @@ def compare(
         str | None, typer.Option(help="Partner ISO3 code for a partner column.")
     ] = None,
     processes: ProcessesOption = DEFAULT_PROCESSES,
+    chart_format: FormatOption = "png",
 ) -> None:
     """Score every paradigm against the observed record and write the scorecard."""
     from sim.analysis import compare as cmp
@@ -78,6 +82,7 @@ def compare(
     names = parse_paradigms(paradigms, list(PARADIGMS))
     check_run_options(mode, replicas, seed)
     check_processes(processes)
+    formats = parse_formats(chart_format)
     if counterfactual is not None:
         base = load_scenario_arg(scenario)
         cf_name = load_scenario_arg(counterfactual).name
@@ -86,7 +91,7 @@ def compare(
             mode=mode, replicas=replicas, seed=seed,
             params=resolve_param_options(params, sets),
             out=out or default_out_dir(base.name) / f"vs-{cf_name}", force=force,
-            processes=processes,
+            processes=processes, formats=formats,
         )  # fmt: skip
         return
     cal = parse_period(calibration, "--calibration")
@@ -116,11 +121,11 @@ def compare(
     command = cmp.canonical_command(
         scenario, ",".join(names), mode=mode, replicas=replicas, seed=seed, windows=window,
         calibration=calibration, params=str(params) if params else None, out=out,
-    ) + [arg for item in sets or [] for arg in ("--set", item)]  # fmt: skip
+    ) + [arg for item in sets or [] for arg in ("--set", item)] + format_args(formats)
     write_comparison(
         comparison, out, force=force, scenario_name=loaded.name,
         scenario_sha256=loaded.sha256, data_hashes=data.hashes, command=command,
-        params_file=params,
+        params_file=params, formats=formats,
     )  # fmt: skip
     from rich.console import Console
 
@@ -144,12 +149,14 @@ def compare_counterfactual(
     out: Path,
     force: bool = False,
     processes: int | None = None,
+    formats: tuple[str, ...] = ("png",),
 ) -> None:
     """``compare BASE --counterfactual CF``: paired divergence per paradigm (no scoring)."""
     from rich.console import Console
     from rich.table import Table
 
-    from sim.core.files import save_figure_atomic, write_csv_atomic
+    from sim.core.files import write_csv_atomic
+    from sim.outputs.charts import save_charts
     from sim.outputs.folders import prepare_output_dir, staged_output_dir
     from sim.runs.experiments import diverge, run_paradigms
     from sim.viz.plots import plot_divergence
@@ -170,11 +177,11 @@ def compare_counterfactual(
     figure = plot_divergence(div, column, base.name, cf.name, partner)
     with staged_output_dir(out, force) as staging:
         write_csv_atomic(div, staging / "divergence.csv")
-        save_figure_atomic(figure, staging / "divergence.png")
+        charts = save_charts({"divergence.png": figure}, staging, formats)
         write_command_manifest(staging, base,
                         {"seed": seed, "replicas": replicas, "mode": mode,
                          "paradigms": list(paradigms), "params": params},
-                        ["divergence.csv", "divergence.png"],
+                        ["divergence.csv", *charts],
                         {"counterfactual": {"name": cf.name, "sha256": cf.sha256},
                          "column": column, "partner": partner}, kind="counterfactual")
     all_years = sorted(set(div["year"]))

@@ -17,6 +17,7 @@ from sim.cli.common import (
     DEFAULT_PROCESSES,
     ClusterOption,
     ForceOption,
+    FormatOption,
     ModeOption,
     ParadigmOption,
     ParamsFileOption,
@@ -32,6 +33,7 @@ from sim.cli.common import (
     fail,
     load_scenario_arg,
     one_paradigm,
+    parse_formats,
     resolve_param_options,
     stderr_console,
 )
@@ -231,16 +233,19 @@ def sensitivity(
     scheduler: SchedulerOption = None,
     cluster: ClusterOption = None,
     force: ForceOption = False,
+    chart_format: FormatOption = "png",
 ) -> None:
     """Sobol or Morris sensitivity indices of one outcome, with intervals and a bar chart."""
     from rich.console import Console
     from rich.table import Table
 
     from sim.analysis import sensitivity as sa
-    from sim.core.files import save_figure_atomic, write_csv_atomic
+    from sim.core.files import write_csv_atomic
+    from sim.outputs.charts import save_charts
     from sim.outputs.folders import prepare_output_dir, staged_output_dir
 
     paradigm = one_paradigm(paradigm)
+    formats = parse_formats(chart_format)
     check_run_options(mode, replicas, seed)
     check_positive(n, "--n")
     if method == "sobol" and n & (n - 1):
@@ -261,11 +266,11 @@ def sensitivity(
         )  # fmt: skip
     with staged_output_dir(out, force) as staging:
         write_csv_atomic(idx, staging / "indices.csv")
-        save_figure_atomic(sa.plot_indices(idx), staging / "indices.png")
+        charts = save_charts({"indices.png": sa.plot_indices(idx)}, staging, formats)
         write_command_manifest(staging, loaded,
                         {"seed": seed, "replicas": replicas, "mode": mode,
                          "paradigms": [paradigm]},
-                        ["indices.csv", "indices.png"],
+                        ["indices.csv", *charts],
                         {"outcome": outcome, "method": method, "n": n, "vary": list(vary)},
                         kind="sensitivity")
     table = Table(title=f"{method} indices of {outcome} ({paradigm}, "

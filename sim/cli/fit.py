@@ -11,6 +11,7 @@ import typer
 from sim.cli.common import (
     DEFAULT_PROCESSES,
     ForceOption,
+    FormatOption,
     ModeOption,
     ParadigmOption,
     ParadigmsOption,
@@ -20,8 +21,10 @@ from sim.cli.common import (
     check_processes,
     check_run_options,
     default_out_dir,
+    format_args,
     load_scenario_arg,
     one_paradigm,
+    parse_formats,
     parse_paradigms,
     stderr_console,
 )
@@ -149,6 +152,7 @@ def validate(
         typer.Option(help="Output folder [default: results/<scenario-name>/validate]."),
     ] = None,
     force: ForceOption = False,
+    chart_format: FormatOption = "png",
 ) -> None:
     """Calibrate every paradigm identically and test it out of sample; write the verdict."""
     from sim.analysis import calibration as cal
@@ -157,6 +161,7 @@ def validate(
     from sim.outputs.validation import write_validation
 
     names = parse_paradigms(paradigms, list(PARADIGMS))
+    formats = parse_formats(chart_format)
     settings = val.Settings(
         budget=cal.DEFAULT_BUDGET if budget is None else budget,
         replicas=cal.DEFAULT_REPLICAS if replicas is None else replicas,
@@ -192,9 +197,11 @@ def validate(
     command = ["natosim", "validate", scenario, "--paradigms", ",".join(names), "--budget",
                str(settings.budget), "--replicas", str(settings.replicas), "--eval-replicas",
                str(eval_replicas), "--seed", str(seed), "--seeds", str(seeds), "--mode", mode,
-               *(["--headline"] if headline else []), "--out", str(out)]
+               *(["--headline"] if headline else []), *format_args(formats),
+               "--out", str(out)]
     write_validation(result, out, force=force, scenario_name=loaded.name,
-                         scenario_sha256=loaded.sha256, data_hashes=data.hashes, command=command)
+                         scenario_sha256=loaded.sha256, data_hashes=data.hashes, command=command,
+                     formats=formats)
     _print_validation(result, out)
 
 

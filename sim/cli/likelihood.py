@@ -13,6 +13,7 @@ import typer
 from sim.cli.common import (
     DEFAULT_PROCESSES,
     ForceOption,
+    FormatOption,
     ParadigmsOption,
     ProcessesOption,
     ScenarioArg,
@@ -20,7 +21,9 @@ from sim.cli.common import (
     check_processes,
     check_seed,
     default_out_dir,
+    format_args,
     load_scenario_arg,
+    parse_formats,
     parse_paradigms,
 )
 from sim.core.errors import ParameterError
@@ -58,12 +61,14 @@ def likelihood(
         typer.Option(help="Output folder [default: results/<scenario-name>/likelihood]."),
     ] = None,
     force: ForceOption = False,
+    chart_format: FormatOption = "png",
 ) -> None:
     """Fit every paradigm and rival by likelihood, compare them out of sample, write all."""
     from sim.analysis.likelihood.fit import DEFAULT_BUDGET, DEFAULT_PARTICLES
     from sim.model.paradigms import PARADIGMS
 
     names = parse_paradigms(paradigms, list(PARADIGMS))
+    formats = parse_formats(chart_format)
     check_seed(seed, "--seed")
     _check_range("--seeds", seeds, 1, MAX_SEEDS)
     check_seed(seed + seeds - 1, "--seed")
@@ -102,10 +107,11 @@ def likelihood(
                            for m in loaded.milestones]}
     command = ["natosim", "likelihood", scenario, "--paradigms", ",".join(names),
                "--seed", str(seed), "--seeds", str(seeds), "--budget", str(budget),
-               "--particles", str(particles), "--out", str(out)]
+               "--particles", str(particles), *format_args(formats), "--out", str(out)]
     write_likelihood(report, result, out, force=force, scenario_name=loaded.name,
                      scenario_sha256=loaded.sha256, data_hashes=data.hashes,
-                     observed_hashes=observed.hashes, command=command, meta=meta)
+                     observed_hashes=observed.hashes, command=command, meta=meta,
+                     formats=formats)
     elapsed = time.perf_counter() - started
     from rich.console import Console
 

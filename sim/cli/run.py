@@ -11,6 +11,7 @@ import typer
 from sim.cli.common import (
     DEFAULT_PROCESSES,
     ForceOption,
+    FormatOption,
     ModeOption,
     ParadigmsOption,
     ParamsFileOption,
@@ -21,7 +22,9 @@ from sim.cli.common import (
     check_processes,
     check_run_options,
     default_out_dir,
+    format_args,
     load_scenario_arg,
+    parse_formats,
     parse_paradigms,
     resolve_param_options,
     run_with_progress,
@@ -102,11 +105,13 @@ def run(
     processes: ProcessesOption = DEFAULT_PROCESSES,
     params: ParamsFileOption = None,
     sets: SetOption = None,
+    chart_format: FormatOption = "png",
 ) -> None:
     """Run the ensembles and write tables, charts and a manifest."""
     from sim.model.paradigms import PARADIGMS
 
     paradigms = parse_paradigms(paradigm, list(PARADIGMS))
+    formats = parse_formats(chart_format)
     check_run_options(mode, replicas, seed)
     check_processes(processes)
     overrides = resolve_param_options(params, sets, paradigms)
@@ -122,11 +127,11 @@ def run(
 
     data = load_data()
     command = (canonical_command(scenario, ",".join(paradigms), mode, replicas, seed, out)
-               + set_items(overrides))
+               + set_items(overrides) + format_args(formats))
     if replicas > STREAMED_ABOVE:  # one paradigm at a time, straight to Parquet
         records = _run_streamed(loaded, paradigms, mode=mode, replicas=replicas, seed=seed,
                                 data=data, params=overrides, out=out, force=force,
-                                command=command)
+                                command=command, formats=formats)
         _print_summary(records, out)
         return
     records = run_with_progress(
@@ -144,6 +149,7 @@ def run(
             scenario_sha256=loaded.sha256,
             data_hashes=data.hashes,
             command=command,
+            formats=formats,
         )
     _print_summary(records, out)
 
@@ -164,7 +170,7 @@ STREAMED_ABOVE = 10_000
 
 def _run_streamed(loaded: Any, paradigms: list[str], *, mode: str, replicas: int, seed: int,
                   data: Any, params: dict[str, Any], out: Path, force: bool,
-                  command: list[str]) -> Records:
+                  command: list[str], formats: tuple[str, ...]) -> Records:
     """Run the paradigms one after another (same seed), each written as it finishes."""
     from sim.outputs.writers import write_run_streamed
     from sim.runs.experiments import resolve, run_ensemble
@@ -183,5 +189,6 @@ def _run_streamed(loaded: Any, paradigms: list[str], *, mode: str, replicas: int
 
     _, sample = write_run_streamed(
         parts(), out, paradigms=paradigms, force=force, scenario_name=loaded.name,
-        scenario_sha256=loaded.sha256, data_hashes=data.hashes, command=command)
+        scenario_sha256=loaded.sha256, data_hashes=data.hashes, command=command,
+        formats=formats)
     return sample

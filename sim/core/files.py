@@ -98,14 +98,39 @@ def write_parquet_atomic(
     return _write_atomic(path, lambda handle: df.to_parquet(handle, index=False, engine="pyarrow"))
 
 
+#: The chart formats every chart-writing command can write (``--format``).
+FIGURE_FORMATS = ("png", "svg", "pdf")
+# Metadata that would carry a time or a version string is left out, so the same figure gives
+# the same bytes (PNG: no Software entry; SVG: no date; PDF: no dates, creator or producer).
+_FIGURE_METADATA: dict[str, dict[str, None]] = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+}
+#: A fixed salt for the ids matplotlib writes into SVG (random per process otherwise).
+SVG_HASHSALT = "natosim"
+
+
+def _save_figure(fig: Figure, handle: IO[bytes], fmt: str, dpi: int) -> None:
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}):
+        fig.savefig(handle, format=fmt, dpi=dpi, metadata=_FIGURE_METADATA.get(fmt))
+
+
+def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 150) -> bytes:
+    """The bytes :func:`save_figure_atomic` would write for ``fig`` in format ``fmt``
+    (deterministic: the same figure gives the same bytes)."""
+    buffer = io.BytesIO()
+    _save_figure(fig, buffer, fmt, dpi)
+    return buffer.getvalue()
+
+
 def save_figure_atomic(fig: Figure, path: str | os.PathLike[str], dpi: int = 150) -> Path:
-    """Save a matplotlib figure atomically; the format follows the file suffix."""
+    """Save a matplotlib figure atomically; the format follows the file suffix (PNG, SVG
+    and PDF without timestamps or version strings: same figure, same bytes)."""
     fmt = Path(path).suffix.lstrip(".") or "png"
-    # A fixed Software entry keeps PNGs free of the matplotlib version string.
-    meta = {"Software": None} if fmt == "png" else None
-    return _write_atomic(
-        path, lambda handle: fig.savefig(handle, format=fmt, dpi=dpi, metadata=meta)
-    )
+    return _write_atomic(path, lambda handle: _save_figure(fig, handle, fmt, dpi))
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.analysis.compare import CHART_FILES, TABLE_FILES
-from sim.core.files import file_sha256, save_figure_atomic, write_csv_atomic, write_text_atomic
+from sim.core.files import file_sha256, write_csv_atomic, write_text_atomic
+from sim.outputs.charts import DEFAULT_FORMATS, save_charts
 from sim.outputs.folders import report_as, staged_output_dir
 from sim.outputs.manifest import hash_files, manifest, write_manifest
 
@@ -31,8 +32,10 @@ def write_comparison(
     data_hashes: Mapping[str, str],
     command: Sequence[str],
     params_file: str | os.PathLike[str] | None = None,
+    formats: Sequence[str] = DEFAULT_FORMATS,
 ) -> dict[str, Any]:
-    """Write the scorecard tables, charts and ``manifest.json`` to ``out``, all or nothing.
+    """Write the scorecard tables, charts (in each of ``formats``) and ``manifest.json`` to
+    ``out``, all or nothing.
 
     Returns:
         The manifest that was written.
@@ -41,7 +44,7 @@ def write_comparison(
         InputError: ``out`` cannot be used (see :func:`sim.io.prepare_output_dir`).
     """
     with report_as(out), staged_output_dir(out, force) as staging:
-        names = write_tables(comparison, staging) + write_charts(comparison, staging)
+        names = write_tables(comparison, staging) + write_charts(comparison, staging, formats)
         content = manifest(meta=comparison.records.meta, scenario_name=scenario_name,
                               scenario_sha256=scenario_sha256, data_hashes=data_hashes,
                               command=command, files=hash_files(staging, names),
@@ -72,8 +75,9 @@ def write_tables(comparison: Comparison, directory: str | os.PathLike[str]) -> l
     return list(TABLE_FILES)
 
 
-def write_charts(comparison: Comparison, directory: str | os.PathLike[str]) -> list[str]:
-    """``observed_vs_simulated.png``, ``scorecard.png``, ``events.png``."""
+def write_charts(comparison: Comparison, directory: str | os.PathLike[str],
+                 formats: Sequence[str] = DEFAULT_FORMATS) -> list[str]:
+    """``observed_vs_simulated``, ``scorecard``, ``events``, in each of ``formats``."""
     from sim.viz import plots
 
     directory = Path(directory)
@@ -84,9 +88,7 @@ def write_charts(comparison: Comparison, directory: str | os.PathLike[str]) -> l
                              meta=comparison.records.meta),
         plots.plot_events(comparison.records, comparison.observed),
     )
-    for name, figure in zip(CHART_FILES, figures, strict=True):
-        save_figure_atomic(figure, directory / name)
-    return list(CHART_FILES)
+    return save_charts(dict(zip(CHART_FILES, figures, strict=True)), directory, formats)
 
 
 def _manifest_extra(comparison: Comparison,

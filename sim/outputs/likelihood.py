@@ -9,12 +9,8 @@ from typing import Any
 
 from sim.analysis.likelihood.protocol import LikelihoodResult
 from sim.analysis.likelihood.report import TABLES, LikelihoodReport
-from sim.core.files import (
-    save_figure_atomic,
-    write_csv_atomic,
-    write_parquet_atomic,
-    write_text_atomic,
-)
+from sim.core.files import write_csv_atomic, write_parquet_atomic, write_text_atomic
+from sim.outputs.charts import DEFAULT_FORMATS, save_charts
 from sim.outputs.folders import report_as, staged_output_dir
 from sim.outputs.manifest import hash_files, manifest, write_manifest
 
@@ -40,8 +36,10 @@ def write_likelihood(report: LikelihoodReport, result: LikelihoodResult,
                      out: str | os.PathLike[str], *, force: bool, scenario_name: str,
                      scenario_sha256: str, data_hashes: Mapping[str, str],
                      observed_hashes: Mapping[str, str], command: Sequence[str],
-                     meta: Mapping[str, Any]) -> dict[str, Any]:
-    """Write every file of the likelihood folder and ``manifest.json``; return the manifest.
+                     meta: Mapping[str, Any],
+                     formats: Sequence[str] = DEFAULT_FORMATS) -> dict[str, Any]:
+    """Write every file of the likelihood folder (charts in each of ``formats``) and
+    ``manifest.json``; return the manifest.
 
     ``pointwise.parquet`` / ``pointwise.csv`` hold the main seed's pointwise rows of every
     split (each split's parameters score every year; ``split`` names the fit); the other
@@ -69,9 +67,7 @@ def write_likelihood(report: LikelihoodReport, result: LikelihoodResult,
             names.append(f"{name}.csv")
         write_csv_atomic(result.decisions, staging / "decisions.csv")
         names.append("decisions.csv")
-        for name, figure in zip(CHARTS, figures, strict=True):
-            save_figure_atomic(figure, staging / name)
-            names.append(name)
+        names += save_charts(dict(zip(CHARTS, figures, strict=True)), staging, formats)
         write_text_atomic(staging / VERDICT, verdict_text(report, result))
         names.append(VERDICT)
         content = manifest(meta=meta, scenario_name=scenario_name,

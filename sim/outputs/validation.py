@@ -6,9 +6,10 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sim.core.files import save_figure_atomic, write_csv_atomic, write_text_atomic
+from sim.core.files import write_csv_atomic, write_text_atomic
 from sim.model.paradigms import PARADIGMS
 from sim.model.params import dump_params_file
+from sim.outputs.charts import DEFAULT_FORMATS, save_charts
 from sim.outputs.folders import staged_output_dir
 from sim.outputs.manifest import hash_files, manifest, manifest_json, write_manifest
 from sim.viz import plots
@@ -40,8 +41,10 @@ TABLES = {
 
 def write_validation(result: Validation, out, *, force: bool, scenario_name: str,
                      scenario_sha256: str, data_hashes: Mapping[str, str],
-                     command: Sequence[str]) -> dict[str, Any]:
-    """Write tables (CSV), the summary (JSON), parameter files, charts (PNG) and a manifest
+                     command: Sequence[str],
+                     formats: Sequence[str] = DEFAULT_FORMATS) -> dict[str, Any]:
+    """Write tables (CSV), the summary (JSON), parameter files, charts (each of ``formats``)
+    and a manifest
     into ``out``, all or nothing (a staged directory renamed into place).
 
     Returns:
@@ -66,9 +69,7 @@ def write_validation(result: Validation, out, *, force: bool, scenario_name: str
                 names.append(path)
         write_text_atomic(staging / "validation.json", manifest_json(summary(result)))
         names.append("validation.json")
-        for name, fig in charts(result).items():
-            save_figure_atomic(fig, staging / name)
-            names.append(name)
+        names += save_charts(charts(result), staging, formats)
         params = {f"{p} train-{end}": {**r.params.get("chassis", {}), **r.params.get(p, {})}
                   for (p, end), r in sorted(result.calibrations.items())}
         meta = {**result.meta, "seed": result.meta["settings"]["seed"],
@@ -116,10 +117,23 @@ def json_safe(value: Any) -> Any:
     return value
 
 
+def verdict_meta(result: Validation) -> dict[str, Any]:
+    """The footnote of the verdict chart: scenario, mode, seed and evaluation replicas."""
+    settings = result.meta.get("settings", {})
+    scenario = next((r.meta.get("scenario") for r in result.records.values()), None)
+    return {"scenario": scenario or "?", "mode": settings.get("mode", "?"),
+            "seed": settings.get("seed", "?"), "replicas": settings.get("eval_replicas", "?")}
+
+
 def charts(result: Validation) -> dict[str, Any]:
-    """The validation charts by file name: observed vs simulated per split (with the
-    train/test line) and skill by horizon."""
-    out = {}
+    """The validation charts by file name: the verdict (skills with intervals, baselines as
+    reference lines), observed vs simulated per split (with the train/test line) and skill
+    by horizon."""
+    out = {"verdict.png": plots.plot_verdict(
+        plots.validation_verdict_table(result.skills),
+        xlabel="aggregate skill vs the reference baselines (0: as good as the reference)",
+        title="Validation verdict: out-of-sample skill of the fitted paradigms",
+        interval="95 % block-bootstrap interval", meta=verdict_meta(result))}
     for split in result.meta["splits"]:
         train = tuple(split["train"])
         fig = plots.plot_observed_vs_simulated(result.records[split["name"]], result.observed,

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.core.files import save_figure_atomic, write_csv_atomic, write_parquet_atomic
+from sim.core.files import write_csv_atomic, write_parquet_atomic
+from sim.outputs.charts import DEFAULT_FORMATS, save_charts
 from sim.outputs.folders import report_as, staged_output_dir
 from sim.outputs.manifest import hash_files, manifest, write_manifest
 
@@ -56,8 +57,9 @@ def write_tables(records: Records, directory: str | os.PathLike[str],
     return names
 
 
-def write_charts(records: Records, directory: str | os.PathLike[str]) -> list[str]:
-    """Render the four standard charts as PNG; return file names."""
+def write_charts(records: Records, directory: str | os.PathLike[str],
+                 formats: Sequence[str] = DEFAULT_FORMATS) -> list[str]:
+    """Render the four standard charts in each of ``formats``; return file names."""
     from sim.viz import plots
 
     directory = Path(directory)
@@ -67,9 +69,8 @@ def write_charts(records: Records, directory: str | os.PathLike[str]) -> list[st
         plots.plot_alignment_heatmap,
         plots.plot_arming,
     )
-    for name, build in zip(CHART_FILES, builders, strict=True):
-        save_figure_atomic(build(records), directory / name)
-    return list(CHART_FILES)
+    figures = {name: build(records) for name, build in zip(CHART_FILES, builders, strict=True)}
+    return save_charts(figures, directory, formats)
 
 
 def write_run(
@@ -81,8 +82,10 @@ def write_run(
     scenario_sha256: str,
     data_hashes: Mapping[str, str],
     command: Sequence[str],
+    formats: Sequence[str] = DEFAULT_FORMATS,
 ) -> dict[str, Any]:
-    """Write a run's tables, charts and manifest to ``out``, all or nothing.
+    """Write a run's tables, charts (in each of ``formats``) and manifest to ``out``, all
+    or nothing.
 
     Returns:
         The manifest that was written.
@@ -91,7 +94,7 @@ def write_run(
         InputError: ``out`` cannot be used (see :func:`prepare_output_dir`).
     """
     with report_as(out), staged_output_dir(out, force) as staging:
-        names = write_tables(records, staging) + write_charts(records, staging)
+        names = write_tables(records, staging) + write_charts(records, staging, formats)
         content = manifest(
             meta=records.meta,
             scenario_name=scenario_name,
@@ -114,6 +117,7 @@ def write_run_streamed(
     scenario_sha256: str,
     data_hashes: Mapping[str, str],
     command: Sequence[str],
+    formats: Sequence[str] = DEFAULT_FORMATS,
 ) -> tuple[dict[str, Any], Records]:
     """Write a large run paradigm by paradigm, in bounded memory, all or nothing.
 
@@ -144,7 +148,7 @@ def write_run_streamed(
                 del part
         sample = Records.concat(samples)
         sample.meta["chart_sample"] = CHART_SAMPLE
-        names = ["series.parquet", "partners.parquet", *write_charts(sample, staging)]
+        names = ["series.parquet", "partners.parquet", *write_charts(sample, staging, formats)]
         content = manifest(
             meta=sample.meta, scenario_name=scenario_name, scenario_sha256=scenario_sha256,
             data_hashes=data_hashes, command=command, files=hash_files(staging, names),

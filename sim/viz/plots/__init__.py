@@ -9,6 +9,7 @@ One module per command's charts, on a shared look (:mod:`.style`):
 - :mod:`.scorecard`: the skill heatmap of ``compare`` and ``validate``;
 - :mod:`.validation`: the train/test split and skill by horizon of ``natosim validate``;
 - :mod:`.counterfactual`: the divergence chart of ``natosim counterfactual``;
+- :mod:`.verdict`: the verdict as a picture (``validate``'s ``verdict.png``, ``natosim report``);
 - :mod:`.summary`: the headline table of a run.
 
 ``from sim.viz import plots; plots.plot_relation(records)`` keeps working: every public name
@@ -51,6 +52,12 @@ from sim.viz.plots.style import (
 )
 from sim.viz.plots.summary import COERCION_WATCH, summary_table, year_ranges
 from sim.viz.plots.validation import BASELINE_STYLES, SPLIT_COLOR, mark_split, plot_skill_by_horizon
+from sim.viz.plots.verdict import (
+    compare_verdict_table,
+    likelihood_verdict_table,
+    plot_verdict,
+    validation_verdict_table,
+)
 
 __all__ = [
     "BAND",
@@ -69,10 +76,12 @@ __all__ = [
     "STYLE",
     "Look",
     "alignment_matrix",
+    "compare_verdict_table",
     "ensemble_bands",
     "event_probabilities",
     "footnote_text",
     "input_milestones",
+    "likelihood_verdict_table",
     "mark_split",
     "paradigm_color",
     "paradigm_look",
@@ -85,7 +94,9 @@ __all__ = [
     "plot_scorecard",
     "plot_skill_by_horizon",
     "plot_status",
+    "plot_verdict",
     "status_shares",
     "summary_table",
+    "validation_verdict_table",
     "year_ranges",
 ]

@@ -148,8 +148,12 @@ def plot_observed_vs_simulated(records: Records, observed: Any,
         for key in ("O4", "O1 milex", "O1 burden"):
             axes[key].set_xlabel("")
         axes["O3"].set_xlabel(X_LABEL)
-        axes["O4"].legend(loc="lower left", ncols=len(records.paradigms) + 1,
-                          title="median, 80 % and 95 % bands over replicas", title_fontsize=7)
+        # under the panels, not on them: a train | test label or the data stay visible
+        handles, labels = axes["O4"].get_legend_handles_labels()
+        fig.get_layout_engine().set(rect=(0, 0.075, 1, 0.925))  # room for it over the note
+        fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.022),
+                   ncols=len(labels), title="median, 80 % and 95 % bands over replicas",
+                   title_fontsize=7)
         fig.suptitle(f"Observed vs simulated · {records.meta.get('scenario', '')}",
                      fontweight="bold", fontsize=10)
         footnote(fig, records.meta, f"shaded: calibration {calibration[0]}–{calibration[1]}; "

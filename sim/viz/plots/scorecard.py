@@ -38,14 +38,26 @@ def _skill_label(value: float) -> str:
     return text.replace("-", "−")
 
 
+def _aggregated_first(matrix: pd.DataFrame, included: set[str]) -> pd.DataFrame:
+    """Rows of observables left out of the aggregate (O6, forced in replay) moved to the
+    bottom, just above the aggregate row: the eye starts with what is scored."""
+    rows = list(matrix.index)
+    kept = [r for r in rows if r[0] in included or r[0] == "aggregate"]
+    left_out = [r for r in rows if r not in kept]
+    body = [r for r in kept if r[0] != "aggregate"]
+    return matrix.reindex(body + left_out + [r for r in kept if r[0] == "aggregate"])
+
+
 def _scorecard_panel(ax: Axes, matrix: pd.DataFrame, title: str, included: set[str]) -> Any:
     values = matrix.to_numpy(dtype=float)
     cmap = matplotlib.colormaps["RdBu"].with_extremes(bad="#eeeeee")
-    shown = np.ma.masked_invalid(np.clip(values, -1.0, 1.0))
+    out = np.array([o not in included and o != "aggregate" for o, _ in matrix.index])
+    # left-out rows are drawn grey, their values printed: reported, not a colour to read
+    shown = np.ma.masked_invalid(np.where(out[:, None], np.nan, np.clip(values, -1.0, 1.0)))
     image = ax.imshow(shown, cmap=cmap, vmin=-1.0, vmax=1.0, aspect="auto",
                       interpolation="nearest")
     for (r, c), value in np.ndenumerate(values):
-        dark = np.isfinite(value) and abs(value) > 0.6
+        dark = np.isfinite(value) and abs(value) > 0.6 and not out[r]
         ax.text(c, r, _skill_label(value), ha="center", va="center", fontsize=7,
                 color="white" if dark else "#222222", gid="skill-value")
     labels = [f"{o} {c}" if c else o for o, c in matrix.index]
@@ -66,7 +78,8 @@ def plot_scorecard(scorecard: pd.DataFrame, aggregate: pd.DataFrame | None = Non
 
     One panel per window. The diverging colormap is centred at 0 (blue beats the reference,
     red is worse) and clipped to ±1; the annotated values are not clipped. With
-    ``aggregate``, a last row shows each forecaster's aggregate skill.
+    ``aggregate``, a last row shows each forecaster's aggregate skill, and observables left
+    out of it (O6, forced in replay mode) sit just above it, grey, marked ``(not aggr.)``.
 
     Args:
         scorecard: tidy scores with columns ``window, observable, component, forecaster, kind,
@@ -94,6 +107,7 @@ def plot_scorecard(scorecard: pd.DataFrame, aggregate: pd.DataFrame | None = Non
                 included = set(str(part["observables"].iloc[0]).split(",")) if len(part) else set()
             else:
                 included = set(matrix.index.get_level_values(0))
+            matrix = _aggregated_first(matrix, included)
             image = _scorecard_panel(ax, matrix, f"window {window}", included)
         fig.colorbar(image, ax=list(axes), shrink=0.8,
                      label="skill = 1 − score / reference score (colour clipped to ±1)")
