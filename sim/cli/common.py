@@ -42,6 +42,10 @@ MAX_PROCESSES = 64
 EXIT_INPUT = 2
 
 _DEBUG: ContextVar[bool] = ContextVar("natosim_debug", default=False)
+# typer bundles its own click: its exception classes, found from the public BadParameter
+_CLICK = {c.__name__: c for c in typer.BadParameter.__mro__}
+UsageError: type[Exception] = _CLICK["UsageError"]
+ClickException: type[Exception] = _CLICK["ClickException"]
 
 
 def debug_on() -> bool:
@@ -56,11 +60,33 @@ class NatosimGroup(TyperGroup):
         args = list(sys.argv[1:] if args is None else args)
         end = args.index("--") if "--" in args else len(args)
         token = _DEBUG.set("--debug" in args[:end])
+        standalone = kwargs.pop("standalone_mode", True)
         try:
             kept = [a for i, a in enumerate(args) if not (i < end and a == "--debug")]
-            return super().main(kept, *rest, **kwargs)
+            result = super().main(kept, *rest, standalone_mode=False, **kwargs)
+        except UsageError as err:  # a bad option or value: one line, not a usage block
+            if not standalone or debug_on():
+                raise
+            if type(err).__name__ == "NoArgsIsHelpError":  # bare `natosim`: the help
+                err.show()
+                sys.exit(err.exit_code)
+            _echo_error(_usage_line(err))
+            sys.exit(EXIT_INPUT)
+        except ClickException as err:
+            if not standalone:
+                raise
+            err.show()
+            sys.exit(err.exit_code)
+        except typer.Abort:
+            if not standalone:
+                raise
+            _echo_error("interrupted; earlier results, if any, were left in place")
+            sys.exit(130)
         finally:
             _DEBUG.reset(token)
+        if not standalone:
+            return result
+        sys.exit(result if isinstance(result, int) else 0)  # an Exit's code, else success
 
     def invoke(self, ctx: Any) -> Any:  # noqa: D102
         try:
@@ -151,12 +177,25 @@ ClusterOption = Annotated[
 # --------------------------------------------------------------------------- error handling
 
 
-def fail(message: str, code: int = EXIT_INPUT) -> None:
-    """Print ``error: message`` as one line on stderr and exit with ``code``."""
+def _usage_line(err: Any) -> str:
+    """A command-line syntax error as one line: the command, click's message, where to look."""
+    ctx = err.ctx
+    where = ctx.command_path if ctx is not None else "natosim"
+    message = " ".join(err.format_message().split())
+    return f"{where}: {message} (see {where} --help)"
+
+
+def _echo_error(message: str) -> None:
+    """``error: message`` as one line on stderr."""
     from sim.core.safeload import shorten
 
     # one line, and no quoted value (a 10,000-character name) longer than 200 characters
     typer.echo(f"error: {' '.join(shorten(word) for word in message.split())}", err=True)
+
+
+def fail(message: str, code: int = EXIT_INPUT) -> None:
+    """Print ``error: message`` as one line on stderr and exit with ``code``."""
+    _echo_error(message)
     raise typer.Exit(code)
 
 
