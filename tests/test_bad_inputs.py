@@ -360,3 +360,19 @@ def test_a_scenario_path_longer_than_the_file_system_allows_is_one_line_exit_2()
     assert result.exit_code == 2, result.output
     assert len(result.output.strip().splitlines()) == 1
     assert "cannot open the scenario file" in result.output
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["run", "post-cold-war", "--replicas", "abc"], "'--replicas'"),
+    (["run", "post-cold-war", "--bogus"], "--bogus"),
+    (["run"], "Missing argument 'scenario'"),
+    (["nosuch"], "No such command 'nosuch'"),
+])
+def test_command_line_syntax_errors_are_one_line_exit_2(argv: list[str], fragment: str) -> None:
+    """A bad option, value, missing argument or command: one line naming the command and
+    what was wrong, exit 2 (click's usage block would be several lines)."""
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: natosim"), result.output
+    assert fragment in lines[0] and "--help" in lines[0]
