@@ -5,9 +5,10 @@ every parameter and the sha256 of every output file. The checks run in this orde
 first that fails stops the rest:
 
 1. :func:`read_manifest`: the manifest itself (a regular JSON file of the right shape);
-2. :func:`verify_on_disk`: every recorded file in the folder still has its recorded hash (a
+2. :func:`~sim.outputs.recorded.parse_command`: the recorded command is on the allow-list
+   (a malformed or hostile command is bad input, exit 2);
+3. :func:`verify_on_disk`: every recorded file in the folder still has its recorded hash (a
    changed ``series.csv`` or a deleted chart is "not reproduced" without re-running);
-3. :func:`~sim.outputs.recorded.parse_command`: the recorded command is on the allow-list;
 4. :func:`check_inputs`: the scenario and data files are the recorded ones;
 5. the CLI re-runs the command into a temporary folder and :func:`compare_outputs`
    compares every file hash and the recorded settings.

@@ -123,9 +123,10 @@ def optimise(problem: Problem, budget: int, seed: int,
     ``batch`` candidates (``study.ask``), evaluates them in one vectorised model run
     (:meth:`Problem.evaluate_batch`, identical to evaluating them one by one) and tells
     their losses. Batched asks change the search, not the scoring: the candidates of a round
-    are proposed from the same history (TPE's density is not updated within a round), so
-    the search adapts every ``batch`` trials instead of every trial; same budget, seeds and
-    batch for every paradigm. Deterministic for a given seed and batch.
+    are proposed before any of their losses is told, so the search learns from results every
+    ``batch`` trials instead of every trial (optuna's constant liar, its default, counts the
+    pending candidates of a round as bad ones, which spreads a round out); same budget,
+    seeds and batch for every paradigm. Deterministic for a given seed and batch.
     """
     import optuna
 
@@ -173,7 +174,7 @@ def calibrate_problem(problem: Problem, budget: int = DEFAULT_BUDGET, *,
     for message in messages:
         warnings.warn(message, BoundWarning, stacklevel=2)
     loss = float(trials.loss[trials.best])
-    prov = provenance(problem, budget, loss, messages, provenance_extra)
+    prov = provenance(problem, budget, loss, messages, provenance_extra, batch=batch)
     return Calibration(paradigm=problem.paradigm, params=problem.nested(best), fitted=best,
                        loss=loss, trials=trials, names=names, at_bounds=tuple(messages),
                        provenance=prov)
@@ -216,7 +217,8 @@ def _check_window(inputs: Inputs, window: tuple[int, int]) -> None:
 
 
 def provenance(problem: Problem, budget: int, loss: float, at_bounds: list[str],
-               extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+               extra: Mapping[str, Any] | None = None, *,
+               batch: int = DEFAULT_BATCH) -> dict[str, Any]:
     """Where fitted values come from: window, budget, seed, optimiser, loss, and the build
     (natosim, Python and every output library: :func:`sim.core.versions.build_versions`).
     No timestamp and no git commit, so the same inputs and libraries give a byte-identical
@@ -236,7 +238,7 @@ def provenance(problem: Problem, budget: int, loss: float, at_bounds: list[str],
         "replicas": int(problem.replicas),
         "seed": int(problem.seed),
         "optimiser": f"optuna {optuna.__version__} TPESampler(multivariate=True, seed="
-                     f"{problem.seed}); first trial = defaults; batches of {DEFAULT_BATCH} "
+                     f"{problem.seed}); first trial = defaults; batches of {batch} "
                      "asks",
         "loss": LOSS,
         "best_loss": float(loss),
