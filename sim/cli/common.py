@@ -347,6 +347,25 @@ def observed_note(scenario: Any) -> str | None:
     )
 
 
+def fills_of(runs: Any) -> list[str]:
+    """Every gap fill recorded in the ``meta["fills"]`` of some records, in order, once."""
+    return list(dict.fromkeys(f for records in runs for f in records.meta.get("fills", ())))
+
+
+def warn_fills(fills: Any) -> None:
+    """Print the inputs' gap fills on stderr: one ``warning:`` line per series (the full
+    list is in the output's manifest, under ``fills``)."""
+    from sim.data.inputs import fill_summary
+
+    lines = fill_summary(fills)
+    if lines:
+        typer.echo("warning: these inputs have no data in some years and were filled (every "
+                   "fill is listed under 'fills' in manifest.json; see docs/scenarios.md):",
+                   err=True)
+    for line in lines:
+        typer.echo(f"warning:   {line}", err=True)
+
+
 def default_out_dir(scenario_name: str) -> Path:
     """``results/<scenario-name>``, with the name made safe for a folder name."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", scenario_name)[:100].strip(".-") or "scenario"
@@ -413,6 +432,9 @@ def run_with_progress(
         check_memory(replicas, len(paradigms), years, len(scenario.agents.partners))
         if (note := observed_note(scenario)) is not None:
             typer.echo(note, err=True)
+        from sim.runs.experiments import resolve
+
+        warn_fills(resolve(scenario, data)[2].fills)
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),

@@ -22,12 +22,14 @@ from sim.cli.common import (
     check_processes,
     check_run_options,
     default_out_dir,
+    fills_of,
     format_args,
     load_scenario_arg,
     parse_formats,
     parse_paradigms,
     resolve_param_options,
     run_with_progress,
+    warn_fills,
 )
 from sim.core.errors import ParameterError
 from sim.core.periods import parse_period
@@ -158,6 +160,7 @@ def compare_counterfactual(
     from sim.core.files import write_csv_atomic
     from sim.outputs.charts import save_charts
     from sim.outputs.folders import prepare_output_dir, staged_output_dir
+    from sim.runs.counterfactual import check_visible, table_years
     from sim.runs.experiments import diverge, run_paradigms
     from sim.viz.plots import plot_divergence
 
@@ -166,12 +169,13 @@ def compare_counterfactual(
         raise ParameterError("--counterfactual", cf_arg,
                              f"starts in {cf.period.start}, the base in {base.period.start}: "
                              "paired runs need the same start year")
+    visible = check_visible(base, cf, mode, cf_arg)  # refuse a change the mode never applies
     prepare_output_dir(out, force)
     kwargs = dict(mode=mode, replicas=replicas, seed=seed, params=params,  # same seed: paired
                   processes=processes)
     try:
-        div = diverge(run_paradigms(base, paradigms, **kwargs),
-                      run_paradigms(cf, paradigms, **kwargs), column, partner=partner)
+        runs = [run_paradigms(s, paradigms, **kwargs) for s in (base, cf)]
+        div = diverge(*runs, column, partner=partner)
     except ValueError as err:
         raise ParameterError("--column", column, str(err)) from None
     figure = plot_divergence(div, column, base.name, cf.name, partner)
@@ -180,14 +184,18 @@ def compare_counterfactual(
         charts = save_charts({"divergence.png": figure}, staging, formats)
         write_command_manifest(staging, base,
                         {"seed": seed, "replicas": replicas, "mode": mode,
-                         "paradigms": list(paradigms), "params": params},
+                         "paradigms": list(paradigms), "params": params,
+                         "fills": fills_of(runs)},
                         ["divergence.csv", *charts],
                         {"counterfactual": {"name": cf.name, "sha256": cf.sha256},
-                         "column": column, "partner": partner}, kind="counterfactual")
-    all_years = sorted(set(div["year"]))
-    years = all_years[:: max(1, len(all_years) // 8)]
+                         "column": column, "partner": partner,
+                         "changes": [c.describe() for c in visible]}, kind="counterfactual")
+    changed = {c.year for c in visible}
+    years = table_years(div["year"].unique(), changed)  # around each change, and the end
     of = f" of {partner}" if partner else ""
-    table = Table(title=f"{cf.name} minus {base.name}: median {column}{of} (90% paired band)")
+    table = Table(title=f"{cf.name} minus {base.name}: median {column}{of} (90% paired band)",
+                  caption="* changed: " + "; ".join(c.describe() for c in visible[:4])
+                  + ("; ..." if len(visible) > 4 else ""))
     table.add_column("year")
     for p in paradigms:
         table.add_column(p, justify="right")
@@ -197,7 +205,8 @@ def compare_counterfactual(
         for p in paradigms:
             row = wide.loc[(y, p)]
             cells.append(f"{row['diff']:+.2f} [{row['lo']:+.2f}, {row['hi']:+.2f}]")
-        table.add_row(str(y), *cells)
+        table.add_row(f"{y}*" if y in changed else str(y), *cells)
     console = Console()
     console.print(table)
+    warn_fills(fills_of(runs))
     console.print(f"results written to {out}", highlight=False, markup=False)

@@ -32,7 +32,7 @@ def reproduce(
 
     from sim.data.datasets import load_data
     from sim.outputs import reproduce as rep
-    from sim.outputs.recorded import base_folder, parse_command
+    from sim.outputs.recorded import candidate_folders, parse_command
 
     content = rep.read_manifest(manifest)
     manifest_file = manifest / rep.MANIFEST_NAME if manifest.is_dir() else manifest
@@ -46,7 +46,9 @@ def reproduce(
         from sim.core.errors import ParameterError
 
         raise ParameterError("--scheduler", "", f"'{recorded.subcommand}' runs no dask work")
-    base = base_folder(folder.absolute(), recorded.out)
+    # relative paths: where the command ran (its --out, the recorded working folder), or
+    # the manifest's folder and those above it (a project folder moved or copied whole)
+    base = candidate_folders(folder.absolute(), recorded.out, content.get("working_directory"))
     want_debug = debug_on()
     with tempfile.TemporaryDirectory(prefix="natosim-reproduce-") as tmp:
         out = Path(tmp) / "out"

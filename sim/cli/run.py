@@ -30,6 +30,7 @@ from sim.cli.common import (
     run_with_progress,
     set_items,
     stderr_console,
+    warn_fills,
 )
 
 if TYPE_CHECKING:
@@ -179,6 +180,7 @@ def _run_streamed(loaded: Any, paradigms: list[str], *, mode: str, replicas: int
     years = loaded.period.end - loaded.period.start + 1
     check_memory(replicas, 1, years, len(loaded.agents.partners), streamed=True)
     scenario, data, inputs = resolve(loaded, data)
+    warn_fills(inputs.fills)
     console = stderr_console()
 
     def parts():

@@ -1,7 +1,9 @@
 """Scenario + dataset -> the yearly numpy inputs the model reads.
 
 This is the only place where data gaps are filled, and every fill is logged in
-``Inputs.fills`` so a user can see it. Rules (documented in docs/model.md):
+``Inputs.fills`` (``"trade share with Russia[SRB]: 1993-2024 carried forward from 1992"``),
+which runs copy into ``Records.meta["fills"]`` and the manifest, and the CLI prints
+(:func:`fill_summary`) on stderr. Rules (documented in docs/model.md):
 
 * a series that starts late (the state did not exist, or the source starts later) is
   back-filled with its first observed value;
@@ -92,8 +94,42 @@ def _fill(
         raise ScenarioError("sim/data", label, "no observed value in any year")
     gap_years = [y for y in series.index[missing] if y in period]
     if gap_years:
-        fills.append(f"{label}: filled {_spans(gap_years)}")
+        fills.append(f"{label}: {describe_gaps(series, gap_years)}")
     return series.interpolate(limit_area="inside").bfill().ffill().to_numpy()
+
+
+def describe_gaps(series: pd.Series, gap_years: list[int]) -> str:
+    """How each run of filled years was filled, e.g. ``1993-2024 carried forward from 1992``."""
+    seen = series.index[series.notna()]
+    first, last = int(seen.min()), int(seen.max())
+    parts = []
+    for span in _spans(gap_years).split(", "):
+        lo, hi = (int(y) for y in (span.split("-") * 2)[:2])
+        if hi < first:
+            parts.append(f"{span} back-filled from {first}")
+        elif lo > last:
+            parts.append(f"{span} carried forward from {last}")
+        else:
+            before, after = int(seen[seen < lo].max()), int(seen[seen > hi].min())
+            parts.append(f"{span} interpolated between {before} and {after}")
+    return "; ".join(parts)
+
+
+def fill_summary(fills) -> list[str]:
+    """The fills of :attr:`Inputs.fills` grouped for a terminal: one line per series, each
+    way of filling once with every actor it applies to
+    (``milex: 1991 back-filled from 1992 (SVN, HRV); 1994 interpolated ... (ARM)``)."""
+    groups: dict[str, dict[str, list[str]]] = {}
+    for fill in fills:
+        head, _, how = str(fill).partition(": ")
+        label, _, actor = head.partition("[")
+        ways = groups.setdefault(label, {})
+        for part in how.split("; ") if actor else [how]:
+            ways.setdefault(part, []).append(actor.rstrip("]"))
+    return [f"{label}: " + "; ".join(
+                how + (f" ({', '.join(a for a in actors if a)})" if any(actors) else "")
+                for how, actors in ways.items())
+            for label, ways in groups.items()]
 
 
 def _spans(years: list[int]) -> str:

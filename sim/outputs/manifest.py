@@ -1,7 +1,8 @@
 """The manifest of an output folder: versions, settings, inputs and file hashes.
 
 ``manifest.json`` is written with sorted keys; its ``created`` field (UTC time of the run) is
-the only field that differs between two identical invocations.
+the only field that differs between two identical invocations from the same folder
+(``working_directory`` records that folder, for ``reproduce``).
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ def manifest(
     """Describe an output folder completely enough to reproduce and verify it.
 
     Args:
-        meta: ``Records.meta`` (``seed``, ``replicas``, ``mode``, ``paradigms``, ``params``).
+        meta: ``Records.meta`` (``seed``, ``replicas``, ``mode``, ``paradigms``, ``params``,
+            ``fills``: the inputs' gap fills, recorded as ``fills`` when there are any).
         scenario_name: the scenario's name.
         scenario_sha256: hash of the resolved scenario.
         data_hashes: sha256 per data file (``Dataset.hashes``).
@@ -109,6 +111,10 @@ def manifest(
         "data": dict(sorted(data_hashes.items())), "files": dict(sorted(files.items())),
         "created": created.astimezone(UTC).isoformat(timespec="seconds"),
     }
+    # where the command ran: reproduce resolves the recorded relative paths against it
+    fields["working_directory"] = os.getcwd()
+    if meta.get("fills"):  # every gap the inputs filled (sim.data.inputs), as run
+        fields["fills"] = [str(f) for f in meta["fills"]]
     fields.update(json.loads(manifest_json(extra or {})))  # the command's own settings
     return Manifest.model_validate(fields).content()
 

@@ -10,6 +10,7 @@ themselves are then checked by the subcommand, with the CLI's own limits, when i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,11 +84,12 @@ class Recorded:
     out: str | None = None
     dropped: list[str] = field(default_factory=list)
 
-    def args(self, out: Path, base: Path | None = None) -> list[str]:
+    def args(self, out: Path, base: Path | Sequence[Path | None] | None = None) -> list[str]:
         """The command line to re-run (without ``natosim``), writing into ``out``.
 
         Relative paths (the scenario, ``--params``, ``--counterfactual``) are resolved
-        with :func:`resolve_path` against ``base``, the folder the recorded command ran in.
+        with :func:`resolve_path` against ``base``: the folder the recorded command ran in,
+        or several candidate folders, tried in order (see :func:`candidate_folders`).
         """
         args = [self.subcommand, resolve_path(self.scenario, base)]
         for option, value in self.options:
@@ -185,17 +187,37 @@ def base_folder(manifest_dir: Path, recorded_out: str | None) -> Path | None:
     return Path(*folder.parts[: -len(parts)])
 
 
-def resolve_path(value: str, base: Path | None) -> str:
+def candidate_folders(manifest_dir: Path, recorded_out: str | None,
+                      working_directory: object = None) -> list[Path]:
+    """Where a recorded relative path may be relative to, most telling first.
+
+    The folder the recorded ``--out`` implies (:func:`base_folder`), the working folder the
+    manifest recorded (``working_directory``, if it still exists), then the manifest's own
+    folder and the three above it: a result written to the default
+    ``results/<scenario>/<command>`` of a project folder finds the project's scenario files
+    from wherever it is reproduced, even after the whole folder was moved or copied. The
+    recorded scenario's sha256 is checked after, so a same-named other file is refused.
+    """
+    folders = [base_folder(manifest_dir, recorded_out)]
+    if isinstance(working_directory, str) and working_directory:
+        folders.append(Path(working_directory))
+    here = manifest_dir.absolute()
+    folders += [here, *list(here.parents)[:3]]
+    return list(dict.fromkeys(f for f in folders if f is not None and f.is_dir()))
+
+
+def resolve_path(value: str, base: Path | Sequence[Path | None] | None) -> str:
     """A relative file path from the recorded command, as an absolute path.
 
-    Tried in order: relative to ``base`` (where the command ran), then to the current
-    folder. A shipped scenario name (no ``/``, no ``.yaml``) is left alone, as is a path
-    found nowhere (the subcommand then reports it).
+    Tried in order: relative to ``base`` (where the command ran; or each of several
+    folders in turn), then to the current folder. A shipped scenario name (no ``/``, no
+    ``.yaml``) is left alone, as is a path found nowhere (the subcommand then reports it).
     """
     path = Path(value)
     if path.is_absolute() or not (value.endswith((".yaml", ".yml", ".toml")) or "/" in value):
         return value
-    for folder in (base, Path.cwd()):
+    bases = list(base) if isinstance(base, (list, tuple)) else [base]
+    for folder in (*bases, Path.cwd()):
         if folder is not None and (folder / path).exists():
             return str((folder / path).absolute())
     return value

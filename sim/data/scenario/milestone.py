@@ -12,8 +12,11 @@ from sim.data.scenario.vocabulary import (
     FIELD_HINTS,
     ISO3,
     PARTNER_TYPES,
+    RUNG_HINT,
+    RUSSIA_HINT,
     SINGLE_PARTNER_TYPES,
     SLUG,
+    STATUS_TYPES,
     TYPE_SPECS,
     TYPED_FIELDS,
     Frozen,
@@ -45,7 +48,7 @@ class Milestone(Frozen):
     verification: str = Field(default="confirmed", min_length=1)
     chronology_id: int | None = Field(default=None, ge=1, strict=True)
     magnitude: float | None = Field(default=None, allow_inf_nan=False, strict=True)
-    rung: int | None = Field(default=None, ge=1, le=4, strict=True)
+    rung: int | None = Field(default=None, strict=True)  # 1..4, checked in _per_type
     level: int | None = Field(default=None, ge=0, le=3, strict=True)
     mandate: bool | None = Field(default=None, strict=True)
     note: str = ""
@@ -106,6 +109,8 @@ class Milestone(Frozen):
         for name in sorted(spec["required"]):
             if getattr(self, name) is None:
                 raise KeyedError((name,), f"required for type '{self.type}': {FIELD_HINTS[name]}")
+        if self.rung is not None and not 1 <= self.rung <= 4:
+            raise KeyedError(("rung",), f"rung {self.rung} is not on the ladder: {RUNG_HINT}")
         allowed_fields = spec["required"] | spec["optional"]
         for name in TYPED_FIELDS:
             if name not in allowed_fields and getattr(self, name) is not None:
@@ -121,6 +126,8 @@ class Milestone(Frozen):
         if self.type not in PARTNER_TYPES:
             return
         partners = self.partners
+        if not partners and "RUS" in self.actors and self.type in STATUS_TYPES:
+            raise KeyedError(("actors",), f"a '{self.type}' for RUS: {RUSSIA_HINT}")
         if self.type in SINGLE_PARTNER_TYPES and len(partners) != 1:
             raise KeyedError(
                 ("actors",),

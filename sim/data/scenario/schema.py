@@ -20,6 +20,7 @@ from sim.data.scenario.vocabulary import (
     PARTNER_TYPES,
     PERIOD_MAX,
     PERIOD_MIN,
+    RUSSIA_HINT,
     TYPE_SPECS,
     Frozen,
     KeyedError,
@@ -55,6 +56,8 @@ class Agents(Frozen):
     def _iso3_unique(cls, partners: tuple[str, ...]) -> tuple[str, ...]:
         seen: set[str] = set()
         for i, code in enumerate(partners):
+            if code == "RUS":
+                raise KeyedError((i,), f"RUS cannot be a partner: {RUSSIA_HINT}")
             if not ISO3.match(code) or code in BLOC_ACTORS:
                 raise KeyedError(
                     (i,), f"'{code}' is not a partner ISO-3166 alpha-3 code (e.g. 'UKR')"
@@ -167,6 +170,23 @@ class ScenarioFile(Frozen):
         return self
 
 
+def check_offers(milestones) -> None:
+    """Refuse an input ``institution_offer`` that cannot change the menu: the menu only
+    rises, so an offer of a rung already offered (or below one) has no effect."""
+    top = None
+    for i, m in enumerate(milestones):
+        if m.type != "institution_offer" or m.role != "input":
+            continue
+        if top is not None and m.rung <= top.rung:
+            raise KeyedError(
+                ("milestones", i, "rung"),
+                f"'{m.id}' offers rung {m.rung}, but '{top.id}' ({top.date}) already put rung "
+                f"{top.rung} on the menu, which only rises, so this offer has no effect; to "
+                f"offer a rung at another date, shift that offer instead (suspensions and "
+                f"resumptions are the model's outcomes, not inputs)")
+        top = m
+
+
 class Scenario(Frozen):
     """A resolved scenario: what the model runs.
 
@@ -235,6 +255,7 @@ class Scenario(Frozen):
                             ("milestones", i, "actors", j),
                             f"'{m.id}' names partner '{code}', which is not in agents.partners",
                         )
+        check_offers(self.milestones)
         for iso in self.partner_overrides:
             if iso not in partners:
                 raise KeyedError(("partner_overrides", iso), f"'{iso}' is not in agents.partners")

@@ -91,6 +91,23 @@ TYPE_SPECS: dict[str, dict[str, Any]] = {
     "dyad_event": {"roles": {"observed", "context"}, "required": set(), "optional": {"magnitude"}},
 }
 
+#: The institutional menu as a counterfactual: what a scenario cannot write, and how to
+#: express the idea instead (issue 15). Partner-status types are for partner states.
+STATUS_TYPES: frozenset[str] = frozenset(
+    {"pfp_join", "map", "invitation", "membership_pledge", "application", "accession"}
+)
+RUSSIA_HINT = (
+    "Russia is the focal state, with no membership track in the model; to express closer "
+    "ties, add or move an institution_offer (rungs 1 NACC, 2 PfP, 3 PJC, 4 NRC; e.g. shift "
+    "offer-nrc earlier) or set the institutional rule's parameters (--set chassis.h_bar=...; "
+    "see `natosim params`)"
+)
+RUNG_HINT = (
+    "rungs are 1 NACC, 2 PfP, 3 PJC, 4 NRC (the top), so no deeper tie can be offered; "
+    "instead offer rung 4 earlier (shift offer-nrc) or give institutions more weight with "
+    "the paradigms' parameters (`natosim params`)"
+)
+
 TYPED_FIELDS = ("magnitude", "rung", "level", "mandate")
 FIELD_HINTS = {
     "rung": "an integer 1..4 (1 NACC/EAPC, 2 PfP, 3 PJC, 4 NRC)",
