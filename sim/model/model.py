@@ -16,8 +16,6 @@ other actor's numbers unchanged (counterfactual pairing).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import mesa
 import numpy as np
 from mesa.time.events import EventGenerator, Priority, Schedule
@@ -25,10 +23,13 @@ from mesa.time.events import EventGenerator, Priority, Schedule
 from sim.core.errors import ParameterError
 from sim.data.inputs import Inputs
 from sim.model import chassis, teacher
+from sim.model.agents import Milestone, Nato, Partner, Russia
 from sim.model.draws import Streams
+from sim.model.milestones import MilestoneRules
 from sim.model.paradigms import PARADIGMS, Appraisal, Paradigm, View
 from sim.model.parameter import CONSTANTS, PROSPECT_BY_STATUS, chassis_params
 from sim.model.records import PARTNER_COLUMNS, SERIES_COLUMNS, Records
+from sim.model.reporting import MesaReporting
 
 MODES = ("replay", "free", "teacher")
 # Partner milestones forced in replay mode and left to the model in free mode.
@@ -41,83 +42,7 @@ _PARTNER_DTYPES = {"status": np.int8, "coercion": np.int8}
 _PROSPECT = np.asarray(PROSPECT_BY_STATUS)
 
 
-class Nato(mesa.Agent):
-    """The Alliance as one collective actor: its military burden (% GDP) per replica."""
-
-    def __init__(self, model: NatoRussiaModel, burden: np.ndarray) -> None:
-        super().__init__(model)
-        self.burden = burden
-        self.baseline = float(burden[0])
-        self.hostility0: np.ndarray | float = 0.0  # set once the first appraisal is known
-
-    def arm(self, hostility: np.ndarray) -> None:
-        """Move the burden toward baseline * exp(psi * (H - H_start)).
-
-        Hostility is measured from its own value in the first year, as R starts at the
-        paradigm's own first-year level: the observed first-year burden is where every
-        paradigm's arming starts and rests while its hostility is unchanged, whatever the
-        paradigm's natural scale.
-        """
-        m = self.model
-        self.burden = chassis.arming(
-            self.burden, self.baseline, hostility - self.hostility0, m.p["mu"], m.p["psi"],
-            CONSTANTS["burden_min"], CONSTANTS["burden_max"],
-        )
-
-
-class Russia(Nato):
-    """Russia: military burden, and a coercion propensity toward each partner."""
-
-    def __init__(self, model: NatoRussiaModel, burden: np.ndarray, partners: int) -> None:
-        super().__init__(model, burden)
-        self.propensity = np.zeros((len(burden), partners))
-
-    def coerce(self, loss: np.ndarray, u: np.ndarray) -> np.ndarray:
-        m = self.model
-        self.propensity, level = chassis.coercion(
-            self.propensity, loss, m.member, m.active_now, m.pc["mu"], m.pc["beta"],
-            m.pc["c_F"], CONSTANTS["article5_cost"], u,
-        )
-        return level
-
-
-class Partner(mesa.Agent):
-    """A partner state: a column of the model's (replica x partner) arrays."""
-
-    def __init__(self, model: NatoRussiaModel, iso3: str, column: int) -> None:
-        super().__init__(model)
-        self.iso3 = iso3
-        self.column = column
-
-    @property
-    def alignment(self) -> np.ndarray:
-        return self.model.alignment[:, self.column]
-
-    @property
-    def status(self) -> np.ndarray:
-        return self.model.status[:, self.column]
-
-    def raise_status(self, level: int) -> None:
-        col = self.model.status[:, self.column]
-        np.maximum(col, level, out=col)
-
-    def shock(self, magnitude: float) -> None:
-        col = self.model.alignment[:, self.column]
-        np.clip(col + magnitude, -1.0, 1.0, out=col)
-
-
-class Milestone:
-    """A scheduled input milestone; ``fire`` is the bound method Mesa calls at its date."""
-
-    def __init__(self, model: NatoRussiaModel, milestone) -> None:
-        self.model = model
-        self.milestone = milestone
-
-    def fire(self) -> None:
-        self.model.apply_milestone(self.milestone)
-
-
-class NatoRussiaModel(mesa.Model):
+class NatoRussiaModel(MilestoneRules, MesaReporting, mesa.Model):
     """NATO-Russia relations under one paradigm's appraisal, for K replicas.
 
     Args:
@@ -262,77 +187,6 @@ class NatoRussiaModel(mesa.Model):
             event = Milestone(self, m)
             self._events.append(event)  # Mesa holds callbacks weakly: keep them alive
             self.schedule_event(event.fire, at=m.time)
-
-    # ----------------------------------------------------------------- milestones
-    def apply_milestone(self, m) -> None:
-        """Apply one input milestone (called by Mesa at the milestone's date)."""
-        handler = getattr(self, f"_on_{m.type}", None)
-        self.event_log.append((self.time, m.id))
-        if handler is not None:
-            handler(m)
-
-    def _partners_of(self, m) -> list[Partner]:
-        return [self.partner_agents[self.inputs.partners.index(a)]
-                for a in m.actors if a in self.inputs.partners]
-
-    def _on_institution_offer(self, m) -> None:
-        self.menu = max(self.menu, int(m.rung))
-
-    def _on_pfp_join(self, m) -> None:
-        for partner in self._partners_of(m):
-            partner.raise_status(1)
-
-    def _on_map(self, m) -> None:
-        for partner in self._partners_of(m):
-            partner.raise_status(2)
-
-    def _pulse(self, partners: list[Partner], size: float) -> None:
-        """Add an enlargement step to the intent pulse: one milestone counts once, scaled by
-        the proximity of its nearest partner (a round that reaches Russia's border = 1)."""
-        if partners:
-            self.pending_enlargement += size * max(self.inputs.w[p.column] for p in partners)
-
-    def _on_invitation(self, m) -> None:
-        partners = self._partners_of(m)
-        for partner in partners:
-            partner.raise_status(2)
-        self._pulse(partners, 0.5)
-
-    def _on_membership_pledge(self, m) -> None:
-        partners = self._partners_of(m)
-        for partner in partners:
-            self.pledged[:, partner.column] = True
-        self._pulse(partners, 0.5)
-
-    def _on_application(self, m) -> None:
-        for partner in self._partners_of(m):
-            col = self.alignment[:, partner.column]
-            np.maximum(col, CONSTANTS["apply_threshold"], out=col)
-
-    def _on_accession(self, m) -> None:
-        partners = self._partners_of(m)
-        for partner in partners:
-            partner.raise_status(3)
-        self._pulse(partners, 1.0)
-
-    def _on_domestic_shock(self, m) -> None:
-        for partner in self._partners_of(m):
-            partner.shock(float(m.magnitude))
-
-    def _on_out_of_area(self, m) -> None:
-        size = 1.0 if m.magnitude is None else float(m.magnitude)
-        self.pending["force"] += size
-        if not m.mandate:
-            self.pending["force_unmandated"] += size
-
-    def _on_common_threat(self, m) -> None:
-        self.pending["xi"] += 1.0 if m.magnitude is None else float(m.magnitude)
-
-    def _on_deterrence_posture(self, m) -> None:
-        self.pending["posture"] += 1.0 if m.magnitude is None else float(m.magnitude)
-
-    def _on_exclusion(self, m) -> None:
-        self.pending["exclusion"] += 1.0 if m.magnitude is None else float(m.magnitude)
 
     # ----------------------------------------------------------------- the year
     @property
@@ -496,37 +350,6 @@ class NatoRussiaModel(mesa.Model):
             self._partner_rec[name][t] = values_kp
 
     # ----------------------------------------------------------------- outputs
-    @property
-    def mean_R(self) -> float:
-        return float(self.R.mean())
-
-    @property
-    def mean_S(self) -> float:
-        return float(self.S.mean())
-
-    @property
-    def mean_russia_burden(self) -> float:
-        return float(self.russia.burden.mean())
-
-    @property
-    def datacollector(self) -> mesa.DataCollector:
-        """Mesa's ``DataCollector`` of the yearly replica means (``year``, ``R``, ``S``,
-        ``russia_burden``), for ``mesa.batch_run``.
-
-        Built on first use from the recorded arrays (the same values the model held at the
-        end of each year), so a run that never reads it does not pay for collecting.
-        """
-        done = len(self._collect_times)
-        if self._collector is None or self._collector[0] != done:
-            collector = mesa.DataCollector(model_reporters=dict(_REPORTERS))
-            columns = {name: _SERIES.index(name) for name in ("R", "S", "russia_burden")}
-            for t, time in enumerate(self._collect_times):
-                collector.collect(_YearMeans(
-                    time=time, year=int(self.inputs.years[t]),
-                    **{f"mean_{k}": float(self._series[t, j].mean()) for k, j in columns.items()}))
-            self._collector = (done, collector)
-        return self._collector[1]
-
     def run(self) -> NatoRussiaModel:
         """Run every remaining year of the scenario."""
         self.run_until(self.end + 1.0)
@@ -560,21 +383,6 @@ class NatoRussiaModel(mesa.Model):
                       k: float(v) if np.ndim(v) == 0 else np.ravel(v).tolist()
                       for k, v in {**self.p, **self.paradigm.values}.items()}}},
         )
-
-
-_REPORTERS = {"year": "year", "R": "mean_R", "S": "mean_S",
-              "russia_burden": "mean_russia_burden"}
-
-
-@dataclass(frozen=True)
-class _YearMeans:
-    """One recorded year as the DataCollector reads it (its model reporters' attributes)."""
-
-    time: float
-    year: int
-    mean_R: float
-    mean_S: float
-    mean_russia_burden: float
 
 
 def _make_paradigm(paradigm: str | Paradigm | None, values: dict[str, float]) -> Paradigm:
