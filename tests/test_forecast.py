@@ -279,3 +279,36 @@ def test_a_forecast_is_reproduced_file_by_file(made) -> None:
                            env={"SOURCE_DATE_EPOCH": "0"})
     assert result.exit_code == 0, result.output
     assert "reproduced: all" in result.output
+
+
+# --------------------------------------------------------------------------- the model run
+def test_held_membership_keeps_the_origin_statuses_and_an_assumed_invitation_fires(
+        tmp_path: Path) -> None:
+    """membership: hold keeps every partner's status at its observed origin value in every
+    particle and year, except an assumed milestone after the data (Ukraine invited 2027)."""
+    from sim.data.observed import load_observed
+    from sim.runs.forecast import forecast_ensemble
+
+    path = tmp_path / "ukr.yaml"
+    path.write_text(
+        "name: ukr-2027\ndescription: Ukraine invited in 2027\nextends: post-cold-war\n"
+        "period: {start: 1991, end: 2030}\n"
+        "add:\n  - id: invitation-ukr-2027\n    date: 2027-07-01\n    type: invitation\n"
+        "    role: input\n    actors: [NATO, UKR]\n    label: UKR invited\n"
+        "    source: an assumption of this test, not an event\n",
+        encoding="utf-8")
+    observed = load_observed()
+    projection = project_inputs(load_scenario(path), load_data(), 2024, 2029)
+    assert projection.future == ("invitation-ukr-2027",)
+    ens = forecast_ensemble(projection, observed, FIRST, replicas=4, seed=0)
+    status = ens.column("status")  # (T, K, P)
+    years = list(ens.years)
+    at = years.index(2024)
+    origin = observed.partner_status.loc[list(ens.partners), 2024].to_numpy()
+    ukr = ens.partners.index("UKR")
+    for t in range(at + 1, len(years)):
+        expected = origin.copy()
+        if years[t] >= 2027:
+            expected[ukr] = max(expected[ukr], 2)
+        assert (status[t] == expected[None, :]).all(), years[t]
+    assert (ens.column("S")[at] == int(observed.status.loc[2024])).all()  # imposed at the origin

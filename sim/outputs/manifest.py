@@ -21,7 +21,8 @@ from sim.core.versions import build_versions
 from sim.outputs.folders import MANIFEST_NAME
 
 #: The kinds of output folder that carry a manifest.
-KINDS = ("run", "compare", "validate", "counterfactual", "sensitivity", "sweep", "likelihood")
+KINDS = ("run", "compare", "validate", "counterfactual", "sensitivity", "sweep", "likelihood",
+         "forecast")
 
 
 class ScenarioRef(BaseModel):
