@@ -28,6 +28,7 @@ from sim.cli.common import (
     set_items,
     stderr_console,
 )
+from sim.core.errors import InputError
 
 OriginOption = Annotated[int, typer.Option("--origin", help="Last year of data the forecast "
                                            "knows (at most the data's last year, 2024).")]
@@ -70,6 +71,10 @@ def forecast(
     from sim.data.projection import check_forecast
 
     check_forecast(loaded, origin, to)
+    from sim.runs.memory import check_memory
+
+    check_memory(replicas, len(paradigms), to - loaded.period.start + 1,
+                 len(loaded.agents.partners))  # refuse what cannot fit before starting
     out = out if out is not None else default_out_dir(loaded.name) / f"forecast-{origin}-{to}"
     from sim.outputs.folders import prepare_output_dir
 
@@ -195,7 +200,11 @@ def score_forecast(
 
     content, members = read_forecast(file)
     observed = load_observed()
-    result = score(content, members, observed)
+    try:
+        result = score(content, members, observed)
+    except (KeyError, ValueError, TypeError, IndexError) as err:  # rows of the wrong shape
+        raise InputError(str(file), "", "not a well-formed natosim forecast "
+                         f"({type(err).__name__}: {str(err)[:120]})") from err
     if dict(content.get("observed_data") or {}) != dict(observed.hashes):
         typer.echo("note: the observed record has changed since this forecast was made "
                    "(new years, or revised rows); it is scored on the record as it is now",

@@ -115,6 +115,16 @@ def read_forecast(path: str | os.PathLike[str]) -> tuple[dict[str, Any], pd.Data
             raise InputError(source, key, f"missing; not a natosim forecast file ({FORMAT})")
     if content["format"] != FORMAT:
         raise InputError(source, "format", f"expected {FORMAT!r}, got {content['format']!r}")
+    for key in ("origin", "horizon"):
+        if isinstance(content[key], bool) or not isinstance(content[key], int):
+            raise InputError(source, key, f"expected a year, got {content[key]!r}")
+    calibration = content["calibration"]
+    if (not isinstance(calibration, list) or len(calibration) != 2
+            or not all(isinstance(y, int) and not isinstance(y, bool) for y in calibration)):
+        raise InputError(source, "calibration", "expected [first year, origin]")
+    if not isinstance(content["paradigms"], list) or not all(
+            isinstance(p, str) for p in content["paradigms"]):
+        raise InputError(source, "paradigms", "expected a list of paradigm names")
     for key in ("quantiles", "events"):
         section = content[key]
         if (not isinstance(section, dict) or not isinstance(section.get("columns"), list)
