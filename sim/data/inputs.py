@@ -168,7 +168,8 @@ def build_inputs(scenario: Scenario, data: Dataset) -> Inputs:
         # beyond the data every input would be an extrapolation nobody asked for
         raise ScenarioError(getattr(scenario, "source_file", scenario.name), "period",
                             f"{period.start}-{period.stop - 1} reaches beyond the project data "
-                            f"({DATA_START}-{DATA_END}); keep the period inside it")
+                            f"({DATA_START}-{DATA_END}); keep the period inside it, or "
+                            f"forecast past {DATA_END} with natosim forecast")
     # Fill over the whole data span, then cut the period out: a scenario of 1991-1995 still
     # gets Montenegro's first observed values, as the full run does.
     span = np.arange(min(DATA_START, period.start), max(DATA_END, period.stop - 1) + 1)
