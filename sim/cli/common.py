@@ -432,9 +432,6 @@ def run_with_progress(
         check_memory(replicas, len(paradigms), years, len(scenario.agents.partners))
         if (note := observed_note(scenario)) is not None:
             typer.echo(note, err=True)
-        from sim.runs.experiments import resolve
-
-        warn_fills(resolve(scenario, data)[2].fills)
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),

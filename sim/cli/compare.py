@@ -135,6 +135,7 @@ def compare(
     for table in cmp.scorecard_tables(comparison):
         console.print(table)
     console.print(f"results written to {out}", highlight=False, markup=False)
+    warn_fills(records.meta.get("fills", ()))  # after success: an error stays one line
 
 
 def compare_counterfactual(

@@ -162,6 +162,7 @@ def _print_summary(records: Records, out: Path) -> None:
     for table in _summary_tables(records):
         console.print(table)
     console.print(f"results written to {out}", highlight=False, markup=False)
+    warn_fills(records.meta.get("fills", ()))  # after success: an error stays one line
 
 
 #: Runs with more replicas per paradigm are streamed (sim.outputs.writers.write_run_streamed:
@@ -180,7 +181,6 @@ def _run_streamed(loaded: Any, paradigms: list[str], *, mode: str, replicas: int
     years = loaded.period.end - loaded.period.start + 1
     check_memory(replicas, 1, years, len(loaded.agents.partners), streamed=True)
     scenario, data, inputs = resolve(loaded, data)
-    warn_fills(inputs.fills)
     console = stderr_console()
 
     def parts():
