@@ -48,12 +48,14 @@ def summarise(forecast: Any, observed: Any) -> dict[str, Any]:
 
     Returns:
         ``quantiles`` and ``events`` (``{"columns": [...], "rows": [[...], ...]}``, years after
-        the origin only), ``members`` (a DataFrame, :data:`MEMBER_COLUMNS`, the continuous
-        components in the observable's units) and ``level_maps`` (paradigm -> component ->
-        ``{"a", "b", "years"}``).
+        the origin only), ``origin_state`` (the quantiles of the filtered particles in the
+        origin year: where the forecast starts from), ``members`` (a DataFrame,
+        :data:`MEMBER_COLUMNS`, the continuous components in the observable's units) and
+        ``level_maps`` (paradigm -> component -> ``{"a", "b", "years"}``).
     """
     origin = forecast.projection.origin
     q_rows: list[list[Any]] = []
+    o_rows: list[list[Any]] = []  # the filtered ensemble in the origin year
     e_rows: list[list[Any]] = []
     members: list[pd.DataFrame] = []
     maps: dict[str, dict[str, Any]] = {}
@@ -69,10 +71,15 @@ def summarise(forecast: Any, observed: Any) -> dict[str, Any]:
                 values = a + b * values
             future = values[ahead]  # (n, K)
             q_rows += _quantile_rows(ens.paradigm, obs_id, name, years, future)
+            at = ens.years == origin
+            o_rows += _quantile_rows(ens.paradigm, obs_id, name, ens.years[at], values[at])
             if attr is not None:
                 members.append(_members(ens.paradigm, name, years, future))
         status = ens.column("S")[ahead].astype(int)
         q_rows += _quantile_rows(ens.paradigm, "O3", "S", years, status.astype(float))
+        at = ens.years == origin
+        o_rows += _quantile_rows(ens.paradigm, "O3", "S", ens.years[at],
+                                 ens.column("S")[at].astype(float))
         for k in range(N_STATUS):
             e_rows += _event_rows(ens.paradigm, "O3", f"S={k}", ("NATO-RUS",), years,
                                   (status == k)[..., None])
@@ -88,6 +95,7 @@ def summarise(forecast: Any, observed: Any) -> dict[str, Any]:
         e_rows += _event_rows(ens.paradigm, "O6", "member", ens.partners, years,
                               partner_status[ahead] >= 3)
     return {"quantiles": {"columns": list(QUANTILE_HEADER), "rows": q_rows},
+            "origin_state": {"columns": list(QUANTILE_HEADER), "rows": o_rows},
             "events": {"columns": list(EVENT_HEADER), "rows": e_rows},
             "members": pd.concat(members, ignore_index=True), "level_maps": maps}
 

@@ -89,6 +89,8 @@ def forecast(
 def _make(loaded: Any, paradigms: list[str], origin: int, to: int, replicas: int, seed: int,
           overrides: dict[str, Any], out: Path, force: bool,
           command: list[str]) -> dict[str, Any]:
+    import pandas as pd
+
     from sim.analysis.forecast import QUANTILES, observed_history, summarise, table
     from sim.data import cache
     from sim.data.observed import load_observed
@@ -111,8 +113,9 @@ def _make(loaded: Any, paradigms: list[str], origin: int, to: int, replicas: int
         "paradigms": paradigms,
     }
     meta = {**result.meta, "scenario": loaded.name}
-    figures = _figures(table(summary["quantiles"]), observed_history(observed, origin),
-                       projection, meta)
+    fans = pd.concat([table(summary["origin_state"]), table(summary["quantiles"])],
+                     ignore_index=True)  # the fan starts from the filtered origin state
+    figures = _figures(fans, observed_history(observed, origin), projection, meta)
     return write_forecast(out, force=force, summary=summary, figures=figures, meta=meta,
                           scenario=loaded, data_hashes=data.hashes,
                           observed_hashes=observed.hashes, command=command,

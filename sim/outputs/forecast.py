@@ -77,7 +77,8 @@ def write_forecast(out: str | os.PathLike[str], *, force: bool, summary: Mapping
             "members_file": MEMBERS_NAME, "members_sha256": file_sha256(staging / MEMBERS_NAME),
             "scenario": {"name": scenario.name, "sha256": scenario.sha256},
             "command": list(command), **settings,
-            "quantiles": summary["quantiles"], "events": summary["events"],
+            "quantiles": summary["quantiles"], "origin_state": summary["origin_state"],
+            "events": summary["events"],
             "level_maps": summary["level_maps"],
         }
         write_text_atomic(staging / FORECAST_NAME, _json(forecast))

@@ -2,10 +2,11 @@
 
 A fan chart shows, for one component and each paradigm (one panel each), the observed record
 up to the origin (black) and the forecast after it: the median and the central 50, 80 and 95 %
-bands of the ensemble (quantiles 25-75, 10-90, 2.5-97.5 %), from the first year after the
-origin. The fan is not pinned to the last observation: the filter imposes the observed
-decisions, not the levels of arming or of R, so a step between the end of the black line and
-the fan is the model's own level error at the origin, shown rather than hidden. The
+bands of the ensemble (quantiles 25-75, 10-90, 2.5-97.5 %). The fan starts in the origin
+year from the filtered particles (give the origin year's rows in ``quantiles``), where the
+black line ends. It is not pinned to the last observation: the filter imposes the observed
+decisions, not the levels of arming or of R, so a gap between the end of the black line and
+the start of the fan is the model's own level error at the origin, shown rather than hidden. The
 footnote says which input paths the forecast assumed; ``plot_assumptions`` draws them (data
 to the origin, solid; the path after it, dashed). Yearly values are drawn at 31 December
 (``x = year + 1``), as elsewhere.
