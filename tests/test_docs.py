@@ -47,7 +47,9 @@ def _mkdocs(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("docs") / "site"
     result = _mkdocs("--strict", "--clean", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out))
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
+    assert result.returncode == 0, (
+        "mkdocs build --strict failed (a new docs/*.md or notebook goes into the nav of "
+        f"mkdocs.yml; links must point at files under docs/):\n{result.stderr[-4000:]}")
     return out
 
 
