@@ -15,6 +15,7 @@ import typer
 
 from sim.cli.common import (
     ForceOption,
+    FormatOption,
     ParadigmsOption,
     ParamsFileOption,
     ScenarioArg,
@@ -22,7 +23,9 @@ from sim.cli.common import (
     app,
     check_run_options,
     default_out_dir,
+    format_args,
     load_scenario_arg,
+    parse_formats,
     parse_paradigms,
     resolve_param_options,
     set_items,
@@ -60,11 +63,13 @@ def forecast(
     force: ForceOption = False,
     params: ParamsFileOption = None,
     sets: SetOption = None,
+    chart_format: FormatOption = "png",
 ) -> None:
     """Forecast from the observed state at --origin to --to; write the forecast folder."""
     from sim.model.paradigms import PARADIGMS
 
     paradigms = parse_paradigms(paradigm, list(PARADIGMS))
+    formats = parse_formats(chart_format)
     check_run_options("replay", replicas, seed)
     overrides = resolve_param_options(params, sets, paradigms)
     loaded = load_scenario_arg(scenario)
@@ -80,15 +85,15 @@ def forecast(
 
     prepare_output_dir(out, force)  # fail before the run, not after it
     command = (canonical_command(scenario, origin, to, paradigms, replicas, seed, out)
-               + set_items(overrides))
+               + set_items(overrides) + format_args(formats))
     content = _make(loaded, paradigms, origin, to, replicas, seed, overrides, out, force,
-                    command)
+                    command, formats)
     _print_forecast(content, out)
 
 
 def _make(loaded: Any, paradigms: list[str], origin: int, to: int, replicas: int, seed: int,
-          overrides: dict[str, Any], out: Path, force: bool,
-          command: list[str]) -> dict[str, Any]:
+          overrides: dict[str, Any], out: Path, force: bool, command: list[str],
+          formats: tuple[str, ...]) -> dict[str, Any]:
     import pandas as pd
 
     from sim.analysis.forecast import QUANTILES, observed_history, summarise, table
@@ -118,7 +123,7 @@ def _make(loaded: Any, paradigms: list[str], origin: int, to: int, replicas: int
     figures = _figures(fans, observed_history(observed, origin), projection, meta)
     return write_forecast(out, force=force, summary=summary, figures=figures, meta=meta,
                           scenario=loaded, data_hashes=data.hashes,
-                          observed_hashes=observed.hashes, command=command,
+                          observed_hashes=observed.hashes, command=command, formats=formats,
                           settings={**settings, "observed_data": dict(observed.hashes)})
 
 

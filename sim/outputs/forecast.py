@@ -30,7 +30,7 @@ import pandas as pd
 from sim.core.errors import InputError
 from sim.core.files import file_sha256, write_parquet_atomic, write_text_atomic
 from sim.core.safeload import MAX_DATA_BYTES, parse_json, read_text_file, short_path
-from sim.outputs.charts import save_charts
+from sim.outputs.charts import DEFAULT_FORMATS, save_charts
 from sim.outputs.folders import MANIFEST_NAME, report_as, staged_output_dir
 from sim.outputs.manifest import Manifest, hash_files, manifest, manifest_json
 
@@ -53,14 +53,15 @@ def created_now() -> str:
 def write_forecast(out: str | os.PathLike[str], *, force: bool, summary: Mapping[str, Any],
                    figures: Mapping[str, Any], meta: Mapping[str, Any], scenario: Any,
                    data_hashes: Mapping[str, str], observed_hashes: Mapping[str, str],
-                   command: Sequence[str], settings: Mapping[str, Any]) -> dict[str, Any]:
+                   command: Sequence[str], settings: Mapping[str, Any],
+                   formats: Sequence[str] = DEFAULT_FORMATS) -> dict[str, Any]:
     """Write the whole folder (staged, renamed into place at the end); return the forecast
     file's content."""
     with report_as(out), staged_output_dir(out, force) as staging:
         members = summary["members"]
         write_parquet_atomic(members, staging / MEMBERS_NAME,
                              ["paradigm", "component", "year", "replica"])
-        charts = save_charts(figures, staging)
+        charts = save_charts(figures, staging, formats)
         files = [MEMBERS_NAME, *charts]
         extra = {**settings, "observed_data": dict(sorted(observed_hashes.items())),
                  "unhashed_files": [FORECAST_NAME]}

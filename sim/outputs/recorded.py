@@ -40,7 +40,7 @@ ALLOWED: dict[str, dict[str, bool]] = {
     "forecast": {
         "--origin": True, "--to": True, "--paradigms": True, "--paradigm": True,
         "--replicas": True, "--seed": True, "--out": True, "--force": False,
-        "--params": True, "--set": True,
+        "--params": True, "--set": True, "--format": True,
     },
     "sensitivity": {
         "--vary": True, "--outcome": True, "--paradigm": True, "--paradigms": True,
