@@ -18,10 +18,11 @@ from sim.core.errors import ParameterError
 from sim.data.observed import load_observed
 from sim.model.paradigms import PARADIGMS
 from sim.outputs import folders
+from sim.outputs.report import REPORT_NAME
 from sim.viz import plots
 
 runner = CliRunner()
-FILES = {*cmp.TABLE_FILES, *cmp.CHART_FILES, folders.MANIFEST_NAME}
+FILES = {*cmp.TABLE_FILES, *cmp.CHART_FILES, REPORT_NAME, folders.MANIFEST_NAME}
 BASE = ["compare", "post-cold-war", "--replicas", "6", "--seed", "11"]
 
 

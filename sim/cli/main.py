@@ -17,6 +17,7 @@ from sim.cli import (  # noqa: F401 (register)
     forecast,
     likelihood,
     paradigms,
+    report,
     reproduce,
     run,
     scenarios,

@@ -14,6 +14,7 @@ from sim.core.files import file_sha256, write_csv_atomic, write_text_atomic
 from sim.outputs.charts import DEFAULT_FORMATS, save_charts
 from sim.outputs.folders import report_as, staged_output_dir
 from sim.outputs.manifest import hash_files, manifest, write_manifest
+from sim.outputs.report import add_report
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,6 +50,7 @@ def write_comparison(
                               scenario_sha256=scenario_sha256, data_hashes=data_hashes,
                               command=command, files=hash_files(staging, names),
                               kind="compare", extra=_manifest_extra(comparison, params_file))
+        content = add_report(staging, content)  # report.html, hashed in the manifest
         write_manifest(staging, content)
     return content
 

@@ -13,6 +13,7 @@ from sim.core.files import write_csv_atomic, write_parquet_atomic, write_text_at
 from sim.outputs.charts import DEFAULT_FORMATS, save_charts
 from sim.outputs.folders import report_as, staged_output_dir
 from sim.outputs.manifest import hash_files, manifest, write_manifest
+from sim.outputs.report import add_report
 
 POINTWISE = ("pointwise.parquet", "pointwise.csv")
 CHARTS = ("loglik_by_year.png", "break_costs.png")
@@ -72,7 +73,8 @@ def write_likelihood(report: LikelihoodReport, result: LikelihoodResult,
         names.append(VERDICT)
         content = manifest(meta=meta, scenario_name=scenario_name,
                            scenario_sha256=scenario_sha256, data_hashes=data_hashes,
-                           command=command, files=hash_files(staging, names))
+                           command=command, files=hash_files(staging, names),
+                           kind="likelihood")
         content.update({
             "observed_data": dict(sorted(observed_hashes.items())),
             "likelihood": {
@@ -84,5 +86,6 @@ def write_likelihood(report: LikelihoodReport, result: LikelihoodResult,
                 "tables": {f"{k}.csv": v for k, v in TABLES.items()},
             },
         })
+        content = add_report(staging, content)  # report.html, hashed in the manifest
         write_manifest(staging, content)
     return content

@@ -12,6 +12,7 @@ from sim.model.params import dump_params_file
 from sim.outputs.charts import DEFAULT_FORMATS, save_charts
 from sim.outputs.folders import staged_output_dir
 from sim.outputs.manifest import hash_files, manifest, manifest_json, write_manifest
+from sim.outputs.report import add_report
 from sim.viz import plots
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ def write_validation(result: Validation, out, *, force: bool, scenario_name: str
                               scenario_sha256=scenario_sha256, data_hashes=data_hashes,
                               command=command, files=hash_files(staging, names),
                               kind="validate")
+        content = add_report(staging, content)  # report.html, hashed in the manifest
         write_manifest(staging, content)
     return content
 
