@@ -38,6 +38,8 @@ DYAD_SHOCKS, DYAD_UNIFORMS = 1, 3
 PARTNER_SHOCKS, PARTNER_UNIFORMS = 1, 3
 #: Bytes a block of pre-drawn years may hold (blocks are at least one year).
 BLOCK_BYTES = 4 * 2**20
+#: Bytes of the rows copied at once from the actor-major blocks into a year's arrays.
+CHUNK_BYTES = 2**18
 
 
 def actor_key(code: str) -> int:
@@ -95,28 +97,40 @@ class Streams:
         per_year = self.rows * ((DYAD_SHOCKS + DYAD_UNIFORMS)
                                 + P * (PARTNER_SHOCKS + PARTNER_UNIFORMS)) * 8
         self._block = max(1, BLOCK_BYTES // max(per_year, 1))
-        self._normals = self._uniforms = None
+        self._chunk = max(16, CHUNK_BYTES // (8 * (3 + 3 * P)))
+        self._shocks = self._dyad = self._own = None
         self._next = 0
 
     def year(self) -> tuple[np.ndarray, np.ndarray]:
-        """The next year's numbers (views into the current block: do not write to them)."""
-        if self._normals is None or self._next == len(self._normals):
+        """The next year's numbers, as fresh C-ordered arrays in the chassis layout."""
+        if self._shocks is None or self._next == self._shocks.shape[1]:
             self._draw_block(min(self._block, self._left))
         t = self._next
         self._next += 1
         self._left = max(1, self._left - 1)
-        return self._normals[t], self._uniforms[t]
+        P, rows = len(self.partners), self.rows
+        normals = np.empty((rows, 1 + P))
+        uniforms = np.empty((rows, 3 + 3 * P))
+        free = uniforms[:, 3 + P:].reshape(rows, P, 2)  # a view of the join/invite pairs
+        shocks, dyad, own = self._shocks[:, t], self._dyad[t], self._own[:, t]
+        # the streams are drawn actor-major; copy them row-major in cache-sized chunks
+        for r0 in range(0, rows, self._chunk):
+            r1 = min(rows, r0 + self._chunk)
+            normals[r0:r1] = shocks[:, r0:r1].T
+            uniforms[r0:r1, 0:3] = dyad[r0:r1]
+            uniforms[r0:r1, 3:3 + P] = own[:, r0:r1, 0].T
+            free[r0:r1] = own[:, r0:r1, 1:].transpose(1, 0, 2)
+        return normals, uniforms
 
     def _draw_block(self, B: int) -> None:
+        """Draw ``B`` years of every stream, each into its own contiguous block."""
         P, rows = len(self.partners), self.rows
-        normals = np.empty((B, rows, 1 + P))
-        uniforms = np.empty((B, rows, 3 + 3 * P))
-        normals[:, :, 0] = self._shock[0].standard_normal((B, rows))
-        uniforms[:, :, 0:3] = self._decision[0].random((B, rows, 3))
-        for j in range(P):
-            normals[:, :, 1 + j] = self._shock[1 + j].standard_normal((B, rows))
-            u = self._decision[1 + j].random((B, rows, 3))
-            uniforms[:, :, 3 + j] = u[:, :, 0]
-            uniforms[:, :, 3 + P + 2 * j] = u[:, :, 1]
-            uniforms[:, :, 4 + P + 2 * j] = u[:, :, 2]
-        self._normals, self._uniforms, self._next = normals, uniforms, 0
+        self._shocks = np.empty((1 + P, B, rows))
+        self._dyad = np.empty((B, rows, DYAD_UNIFORMS))
+        self._own = np.empty((P, B, rows, PARTNER_UNIFORMS))
+        for j, generator in enumerate(self._shock):
+            generator.standard_normal(out=self._shocks[j])
+        self._decision[0].random(out=self._dyad)
+        for j, generator in enumerate(self._decision[1:]):
+            generator.random(out=self._own[j])
+        self._next = 0
