@@ -23,7 +23,7 @@ from sim.outputs.charts import chart_names
 from sim.outputs.folders import MANIFEST_NAME
 
 runner = CliRunner()
-CHART_COMMANDS = ("run", "compare", "validate", "likelihood", "sensitivity")
+CHART_COMMANDS = ("run", "compare", "validate", "likelihood", "sensitivity", "forecast")
 
 
 def test_parse_formats_by_hand() -> None:
