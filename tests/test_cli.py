@@ -184,7 +184,7 @@ def test_force_replaces_and_failure_keeps_previous(short_run, tmp_path: Path, mo
     assert runner.invoke(app, base).exit_code == 0
     before = _snapshot(out)
 
-    def disk_full(records, directory):  # noqa: ANN001
+    def disk_full(records, directory, *formats):  # noqa: ANN001
         raise OSError(28, "No space left on device", str(directory))
 
     monkeypatch.setattr(writers, "write_charts", disk_full)
