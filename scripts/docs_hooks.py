@@ -6,6 +6,9 @@
 - The API reference is generated: one page per layer of docs/architecture.md
   (``api/sim.core.md`` ... ``api/sim.cli.md``) with a mkdocstrings block for every public
   module found under ``sim/<layer>/``, so a new module is documented without editing anything.
+- A page of ``docs/`` or a notebook that the nav of mkdocs.yml does not list yet is added to
+  the nav under "More pages" (logged), so that a new page is never left out of the site nor
+  fails the build; placing it in its section of mkdocs.yml is the tidy fix.
 - mkdocs-jupyter adds a MathJax loader to every page that fetches MathJax from a CDN when a
   notebook page opens. The notebooks carry no formulae and the site makes no network
   request, so the loader is removed.
@@ -13,6 +16,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -37,6 +41,7 @@ LAYERS = {
 # Modules left out of the reference: entry-point shims with nothing to document.
 SKIP = {"sim.__main__"}
 
+log = logging.getLogger("mkdocs.hooks.natosim")
 _MATHJAX_LOADER = re.compile(r"<script data-mkdocs-jupyter-mathjax=.*?</script>\s*", re.S)
 
 
@@ -68,6 +73,28 @@ def index_page() -> str:
         "only from its own layer or the layers below it ([architecture](../architecture.md)).\n\n"
         f"| layer | what |\n|---|---|\n{rows}\n"
     )
+
+
+def nav_leaves(node) -> list[str]:
+    """Every page path named in a mkdocs nav (a list of strings and one-key mappings)."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, list):
+        return [leaf for item in node for leaf in nav_leaves(item)]
+    if isinstance(node, dict):
+        return [leaf for value in node.values() for leaf in nav_leaves(value)]
+    return []
+
+
+def on_config(config):
+    listed = set(nav_leaves(config["nav"] or []))
+    pages = [p.name for p in sorted(Path(config["docs_dir"]).glob("*.md"))]
+    pages += [f"notebooks/{p.name}" for p in sorted(NOTEBOOKS.glob("*.ipynb"))]
+    missing = [page for page in pages if page not in listed]
+    if missing and config["nav"] is not None:
+        log.info("not in the nav of mkdocs.yml, added under 'More pages': %s", ", ".join(missing))
+        config["nav"].append({"More pages": missing})
+    return config
 
 
 @event_priority(100)  # before mkdocs-jupyter's on_files, which wraps the notebook files

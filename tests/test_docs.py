@@ -48,8 +48,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("docs") / "site"
     result = _mkdocs("--strict", "--clean", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out))
     assert result.returncode == 0, (
-        "mkdocs build --strict failed (a new docs/*.md or notebook goes into the nav of "
-        f"mkdocs.yml; links must point at files under docs/):\n{result.stderr[-4000:]}")
+        "mkdocs build --strict failed (links must point at pages or files under docs/):\n"
+        f"{result.stderr[-4000:]}")
     return out
 
 
@@ -97,24 +97,16 @@ def test_every_docs_page_is_built(site: Path) -> None:
         assert heading.split()[0] in built.read_text(encoding="utf-8")
 
 
-def test_every_page_is_in_the_navigation() -> None:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-
-    def leaves(node):
-        if isinstance(node, str):
-            yield node
-        elif isinstance(node, list):
-            for item in node:
-                yield from leaves(item)
-        elif isinstance(node, dict):
-            for value in node.values():
-                yield from leaves(value)
-
-    nav = set(leaves(config["nav"]))
-    expected = {p.name for p in DOCS.glob("*.md")}
-    expected |= {f"notebooks/{p.name}" for p in NOTEBOOKS}
-    expected |= {f"api/{layer}.md" for layer in LAYERS} | {"api/index.md"}
-    assert expected <= nav, f"missing from the nav of mkdocs.yml: {sorted(expected - nav)}"
+def test_every_page_is_in_the_navigation(site: Path) -> None:
+    """The built navigation links every docs page, notebook and API page (a page that
+    mkdocs.yml does not list yet is added under "More pages" by scripts/docs_hooks.py)."""
+    html = (site / "index.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'class="md-nav__link[^"]*"[^>]*href="([^"#]+)"', html))
+    links |= set(re.findall(r'href="([^"#]+)"[^>]*class="md-nav__link', html))
+    expected = {f"{p.stem}.html" for p in DOCS.glob("*.md") if p.stem != "index"}
+    expected |= {f"notebooks/{p.stem}.html" for p in NOTEBOOKS}
+    expected |= {f"api/{layer}.html" for layer in LAYERS} | {"api/index.html"}
+    assert expected <= links, f"not in the site's navigation: {sorted(expected - links)}"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
