@@ -97,21 +97,32 @@ def test_fit_reports_its_settings(world):
     assert rerun[0] == pytest.approx(fit.train_loglik, rel=1e-12)
 
 
+def _informative_seed(inputs, paradigm: str) -> int:
+    """The first seed (of 20) whose simulated history holds at least two suspensions and
+    five coercion acts. Chosen on the history alone, before any fit: the recovery itself is
+    never looked at."""
+    for seed in range(3, 23):
+        history = simulate_history(inputs, paradigm, random_truth(paradigm, seed), seed=seed)
+        decisions = history_decisions(inputs, history)
+        status = decisions[decisions["kind"] == "status"]
+        coercion = decisions.loc[decisions["kind"] == "coercion", "outcome"]
+        if (status["outcome"] == 1).sum() >= 2 and (coercion > 0).sum() >= 5:
+            return seed
+    pytest.fail(f"no history with suspensions and coercion in 20 seeds ({paradigm})")
+
+
 @pytest.mark.parametrize("paradigm", list(PARADIGMS))
 def test_parameter_recovery_with_the_others_known(world, paradigm):
     """From a truth away from the defaults, with the other parameters known, the choice
     sharpness, the suspension threshold and the coercion cut-point spacing are recovered
-    within a fifth of their ranges, on a history that holds suspensions and coercion (a
-    history without them leaves h_bar and c_F bounded on one side only). Joint recovery of
-    all nine, and which are not identified, is reported by scripts/likelihood_recovery.py."""
+    within a fifth of their ranges, on a history that holds suspensions and coercion (the
+    first such seed; a history without them leaves h_bar and c_F bounded on one side only).
+    Joint recovery of all nine, and which are not identified, is reported by
+    scripts/likelihood_recovery.py."""
     inputs, _ = world
-    history = simulate_history(inputs, paradigm, random_truth(paradigm, 3), seed=3)
-    decisions = history_decisions(inputs, history)
-    status = decisions[decisions["kind"] == "status"]
-    assert (status["outcome"] == 1).sum() >= 2
-    assert (decisions.loc[decisions["kind"] == "coercion", "outcome"] > 0).sum() >= 5
+    seed = _informative_seed(inputs, paradigm)
     free = ("chassis.beta", "chassis.h_bar", "chassis.c_F")
-    table = parameter_recovery(inputs, paradigm, seed=3, budget=96, particles=8, free=free)
+    table = parameter_recovery(inputs, paradigm, seed=seed, budget=96, particles=8, free=free)
     errors = table.set_index("parameter")["scaled_error"]
     assert list(errors.index) == list(free)
     assert (errors.abs() < 0.2).all(), errors.to_dict()
