@@ -99,6 +99,27 @@ def test_session_reset_after_a_paradigm_change_runs_the_new_paradigm() -> None:
     assert set(session.frames) == set(live.CHARTS)
 
 
+def test_reset_keeps_the_charts_laid_out_when_only_values_change() -> None:
+    session = app.Session(app.Settings(replicas=2, seed=1))
+    session.step()
+    charts = session.charts
+    settings, _, _ = _moved(session.settings.paradigm, "post-cold-war")
+    session.reset(settings)  # same paradigm and scenario: only the data move
+    assert session.charts is charts and charts.model is session.model
+    assert len(charts.r_line.get_data()[0]) == 0  # back at the start, nothing drawn
+    session.step()
+    np.testing.assert_allclose(charts.r_line.get_data()[1], np.median(
+        session.model.records().series.pivot(index="year", columns="replica", values="R"),
+        axis=1))
+    session.reset(replace(settings, scenario="ratti-2009"))  # other years: new charts
+    assert session.charts is not charts
+    side = replace(settings, side_by_side=True)
+    session.reset(side)
+    kept = session.charts
+    session.reset(replace(side, seed=9))
+    assert session.charts is kept and kept.models is session.models
+
+
 @pytest.mark.parametrize("paradigm", list(PARADIGMS))
 def test_sliders_span_each_params_range(paradigm: str) -> None:
     for name, param in {**PARADIGMS[paradigm].parameters, **CHASSIS}.items():

@@ -4,7 +4,10 @@ Starts ``sim.viz.app.serve`` on 127.0.0.1 (a free port) in a subprocess. For eve
 paradigm: picks it (and a shipped scenario), moves a slider, presses Reset and checks that the
 running model has that paradigm and value. Then steps, resets and steps again, and checks
 that the page shows the new year, that the R(t) chart changed, that a second browser
-session gets its own model, and that nothing was fetched from outside the machine. The
+session gets its own model, and that nothing was fetched from outside the machine. Side by
+side: every paradigm in one view renders, steps, and downloads its series (CSV) and a chart
+(SVG). A benchmark prints page, Step and ▶ times, and the same run's cost of drawing the
+charts from scratch each step. The
 screenshot is saved under pytest's ``tmp_path``; set ``NATOSIM_UPDATE_SCREENSHOT=1``
 to also refresh ``docs/img/explorer.png``.
 
@@ -164,8 +167,10 @@ def test_reset_runs_what_the_sidebar_shows_for_every_paradigm(browser, server: s
     _see(page, "Start of 1991")
     for i, (paradigm, cls) in enumerate(reversed(list(PARADIGMS.items()))):
         scenario = "ratti-2009" if i % 2 else "post-cold-war"
-        _choose(page, "scenario", scenario)
+        _choose(page, "scenario", scenario)  # each builds a model at once: wait for it
+        _see(page, f" · {scenario} · ")
         _choose(page, "paradigm", paradigm)
+        _see(page, f"{paradigm} · {scenario} · ")
         name, param = next(iter(cls.parameters.items()))
         qualified = f"{paradigm}.{name}"
         page.get_by_role("slider", name=qualified).press("End")  # the top of its range
@@ -215,38 +220,159 @@ def test_slider_step_and_chart_in_chromium(browser, server: str, tmp_path: Path)
     _screenshot(page, tmp_path / "explorer.png")
 
 
+def _side_by_side(page) -> None:
+    """Switch the page to side by side and wait for every paradigm's run."""
+    from sim.model.paradigms import PARADIGMS
+
+    page.get_by_text("side by side: every paradigm, same seed").click()
+    _see(page, "side by side: " + ", ".join(PARADIGMS))
+
+
+def test_side_by_side_renders_steps_and_downloads(browser, server: str, tmp_path: Path) -> None:
+    """Every paradigm in one view: three charts, stepping moves them, and the series download
+    is the CSV of every paradigm's run so far."""
+    import pandas as pd
+
+    from sim.model.paradigms import PARADIGMS
+
+    foreign: list[str] = []
+    failed: list[str] = []
+    page = _open(browser, server, foreign, failed)
+    _see(page, "Start of 1991")
+    _side_by_side(page)
+    assert page.locator("img").count() == 3  # R overlaid, S and alignment multiples
+    before = _relation_chart(page)
+    _step(page, 1991, 1992)
+    assert _relation_chart(page, differs_from=before) != before, "R(t) did not move"
+    with page.expect_download() as info:
+        page.get_by_role("button", name="series (CSV)").click()
+    path = tmp_path / "series.csv"
+    info.value.save_as(path)
+    series = pd.read_csv(path)
+    assert list(series["paradigm"].unique()) == list(PARADIGMS)
+    assert sorted(series["year"].unique()) == [1991, 1992]
+    assert len(series) == len(PARADIGMS) * 5 * 2  # paradigms x default replicas x years
+    with page.expect_download() as info:
+        page.get_by_role("button", name="relation SVG").click()
+    svg = tmp_path / "relation.svg"
+    info.value.save_as(svg)
+    assert "<svg" in svg.read_text()[:2000]
+    assert not foreign, f"the explorer fetched from outside the machine: {foreign[:5]}"
+    assert not failed, f"requests failed: {failed[:5]}"
+
+
+def _steps_timed(page, first: int, last: int) -> tuple[list[float], list[float]]:
+    """Step from ``first`` to ``last``: seconds from click to the new year shown, and the
+    server's own time per step (as the page prints it)."""
+    clicks, server = [], []
+    for year in range(first, last + 1):
+        t0 = time.monotonic()
+        page.get_by_role("button", name="Step").click()
+        _see(page, f"End of {year}")
+        clicks.append(time.monotonic() - t0)
+        text = page.get_by_text("last step ").first.inner_text()
+        server.append(float(text.split("last step ")[1].split(" ms")[0]) / 1000)
+    return clicks, server
+
+
+def _play(page, interval: int, first: int, last: int) -> float:
+    """Set the play interval, press ▶ at ``first - 1``, return ms per year up to ``last``."""
+    play = page.get_by_role("slider", name="play interval")
+    play.press("Home")
+    for _ in range((interval - 50) // 50):  # the slider's steps are 50 ms, from 50
+        play.press("ArrowRight")
+    t0 = time.monotonic()
+    page.get_by_role("button", name="▶").click()
+    _see(page, f"End of {last}")
+    per_year = (time.monotonic() - t0) / (last - first + 1)
+    page.get_by_role("button", name="❚❚").click()
+    return per_year * 1000
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def _rebuild_baseline(replicas: int, years: int) -> tuple[float, float, float, float]:
+    """In this process, on the models the page runs: seconds per step of drawing the charts
+    from scratch with sim.viz.plots' one-shot functions and of the live (blitted) update,
+    one paradigm (four charts) and side by side (three)."""
+    import io
+
+    from sim.model.records import Records
+    from sim.viz import app, plots
+    from sim.viz.live import LiveCharts
+    from sim.viz.live_side import SideBySideCharts
+
+    def png(fig) -> None:
+        fig.savefig(io.BytesIO(), format="png", dpi=80)
+
+    models = app.build_models(app.Settings(side_by_side=True, replicas=replicas))
+    first = next(iter(models.values()))
+    one, side = LiveCharts(first), SideBySideCharts(models)
+    rebuild_one, rebuild_side, live_one, live_side = [], [], [], []
+    for _ in range(years):
+        for model in models.values():
+            model.step()
+        t0 = time.perf_counter()
+        records = first.records()
+        for fig in (plots.plot_relation(records), plots.plot_status(records),
+                    plots.plot_arming(records), plots.plot_alignment_heatmap(records)):
+            png(fig)
+        t1 = time.perf_counter()
+        joined = Records.concat([m.records() for m in models.values()])
+        for fig in (plots.plot_relation(joined), plots.plot_status(joined),
+                    plots.plot_alignment_heatmap(joined)):
+            png(fig)
+        t2 = time.perf_counter()
+        one.update()
+        for chart in one.names:
+            one.frame(chart)
+        t3 = time.perf_counter()
+        side.update()
+        for chart in side.names:
+            side.frame(chart)
+        t4 = time.perf_counter()
+        rebuild_one.append(t1 - t0)
+        rebuild_side.append(t2 - t1)
+        live_one.append(t3 - t2)
+        live_side.append(t4 - t3)
+    return (_median(rebuild_one), _median(live_one), _median(rebuild_side),
+            _median(live_side))
+
+
 def test_benchmark_step_and_play(browser, server: str) -> None:
-    """Benchmark (printed, never asserted against a time): page usable, one Step at 20
-    replicas as the browser sees it, and ▶ against the chosen play interval."""
+    """Benchmark (printed, never asserted against a time): page usable; one Step at 20
+    replicas, one paradigm and side by side, as the browser sees it and as the server
+    reports it; ▶ against the chosen play interval; and, in this same run, drawing the
+    charts from scratch each step against the live update."""
     started = time.monotonic()
     page = _open(browser, server, [], [])
     _see(page, "Start of 1991")
     usable = time.monotonic() - started
-    slider = page.get_by_role("slider", name="replicas")
-    slider.press("End")  # 20 replicas
+    page.get_by_role("slider", name="replicas").press("End")  # 20 replicas
     page.get_by_role("button", name="Reset").click()
     _see(page, " 20 replicas ")
-    times = []
-    for year in range(1991, 2001):
-        t0 = time.monotonic()
-        page.get_by_role("button", name="Step").click()
-        _see(page, f"End of {year}")
-        times.append(time.monotonic() - t0)
-    interval = 500  # ms: the play slider's steps are 50 ms, from 50
-    play = page.get_by_role("slider", name="play interval")
-    play.press("Home")
-    for _ in range((interval - 50) // 50):
-        play.press("ArrowRight")
-    _see(page, "End of 2000")
-    t0 = time.monotonic()
-    page.get_by_role("button", name="▶").click()
-    _see(page, "End of 2008")
-    per_year = (time.monotonic() - t0) / 8
-    page.get_by_role("button", name="❚❚").click()
-    times.sort()
-    print(f"\nexplorer benchmark: page usable {usable:.2f} s after the server answered; "
-          f"Step at 20 replicas (click to new year shown) median {times[len(times) // 2]:.3f} "
-          f"s, max {times[-1]:.3f} s; ▶ at {interval} ms: {per_year * 1000:.0f} ms per year")
+    one_click, one_server = _steps_timed(page, 1991, 1996)
+    _side_by_side(page)  # keeps the sidebar's 20 replicas
+    _see(page, " 20 replicas ")
+    side_click, side_server = _steps_timed(page, 1991, 1996)
+    interval = 500
+    per_year = _play(page, interval, 1997, 2004)
+    rebuild_one, live_one, rebuild_side, live_side = _rebuild_baseline(20, 6)
+    load = os.getloadavg()[0]
+    print(f"\nexplorer benchmark (load average {load:.1f} on {os.cpu_count()} cores): "
+          f"page usable {usable:.2f} s after the server answered")
+    print(f"  Step at 20 replicas, click to new year shown (median/max): one paradigm "
+          f"{_median(one_click):.3f}/{max(one_click):.3f} s, side by side "
+          f"{_median(side_click):.3f}/{max(side_click):.3f} s")
+    print(f"  server time per step (simulate + redraw, median): one paradigm "
+          f"{_median(one_server):.3f} s, side by side {_median(side_server):.3f} s")
+    print(f"  ▶ side by side at {interval} ms: {per_year:.0f} ms per year")
+    print(f"  same run, redraw per step: one paradigm live {live_one:.3f} s vs from scratch "
+          f"{rebuild_one:.3f} s ({rebuild_one / live_one:.0f}x); side by side live "
+          f"{live_side:.3f} s vs from scratch {rebuild_side:.3f} s "
+          f"({rebuild_side / live_side:.0f}x)")
 
 
 def _screenshot(page, path: Path) -> None:

@@ -76,8 +76,17 @@ from sim.viz.app_session import (  # noqa: E402, F401  (re-exported: the explore
     slider_step,
 )
 
-ERROR_STYLE = {"color": "#b2182b", "font-size": "0.85em"}
-NOTE_STYLE = {"color": "#555", "font-size": "0.85em"}
+ERROR_STYLE = {"color": "#b2182b", "font-size": "0.85em", "display": "block"}
+# Each slider's label on its own line above the track, and room above the track for the
+# value, which is always shown (a long label otherwise squeezes the track to nothing and
+# the value bubble covers the control above it).
+SLIDER_CSS = """
+.v-input__slider .v-input__slot { flex-wrap: wrap; }
+.v-input__slider .v-input__slot > .v-label { width: 100%; max-width: 100%; height: auto;
+  white-space: normal; font-size: 0.85em; }
+.v-input__slider .v-slider { margin-top: 30px; }
+"""
+NOTE_STYLE = {"color": "#555", "font-size": "0.85em", "display": "block"}
 
 
 # --------------------------------------------------------------------------- components
@@ -203,6 +212,10 @@ def MainView(session: Session, tick: solara.Reactive[int]) -> None:
     with solara.Card(year_caption(model)):
         for line in progress_lines(session):
             solara.Text(line, style=NOTE_STYLE)
+        if session.timings:
+            solara.Text(f"last step {session.timings[-1] * 1000:.0f} ms on the server "
+                        f"(simulating {len(session.models)} model(s) and redrawing)",
+                        style=NOTE_STYLE)
         with solara.Row(gap="4px"):
             solara.FileDownload(session.charts.series_csv, filename="natosim-series.csv",
                                 label="series (CSV)", mime_type="text/csv")
@@ -243,6 +256,7 @@ def Page() -> None:
 
     now = settings.value
     solara.Title("natosim explorer")
+    solara.Style(SLIDER_CSS)
     with solara.AppBar():
         solara.AppBarTitle("natosim explorer")
     with solara.Sidebar():

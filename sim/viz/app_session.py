@@ -203,13 +203,23 @@ class Session:
             InputError: the scenario cannot be run (the running models are kept).
         """
         models = build_models(settings)
-        charts: BlittedCharts = (SideBySideCharts(models) if settings.side_by_side
-                                 else LiveCharts(next(iter(models.values()))))
-        frames = {chart: charts.frame(chart) for chart in charts.names}
         with self.lock:
+            old = getattr(self, "charts", None)
+            charts: BlittedCharts
+            if old is not None and type(old) is self._kind(settings) and old.adopt(models):
+                charts = old  # laid out for these models already: only the data move
+            elif settings.side_by_side:
+                charts = SideBySideCharts(models)
+            else:
+                charts = LiveCharts(next(iter(models.values())))
+            self.frames = {chart: charts.frame(chart) for chart in charts.names}
             self.settings, self.models, self.charts = settings, models, charts
             self.model = next(iter(models.values()))
-            self.frames = frames
+            self.timings = []
+
+    @staticmethod
+    def _kind(settings: Settings) -> type[BlittedCharts]:
+        return SideBySideCharts if settings.side_by_side else LiveCharts
 
     def step(self) -> bool:
         """Advance every model one year and redraw; False when the run is already complete."""

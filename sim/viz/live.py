@@ -103,6 +103,20 @@ class BlittedCharts:
         self.animated: dict[str, list] = {}
         self.bands: dict[str, list] = {}
         self.backgrounds: dict[str, object] = {}
+        self.key: tuple = ()
+
+    def adopt(self, models: dict[str, NatoRussiaModel]) -> bool:
+        """Draw ``models`` on these charts if they are laid out for them (the same
+        paradigms, scenario years, partners and milestones: a Reset that changed only
+        sliders, replicas, seed or mode); False if new charts are needed."""
+        if chart_key(models) != self.key:
+            return False
+        self._bind(models)
+        self.update()
+        return True
+
+    def _bind(self, models: dict[str, NatoRussiaModel]) -> None:  # pragma: no cover
+        raise NotImplementedError
 
     def finish(self) -> None:
         """Lay every figure out once (then keep the positions), keep its background, draw."""
@@ -178,6 +192,7 @@ class LiveCharts(BlittedCharts):
     def __init__(self, model: NatoRussiaModel) -> None:
         super().__init__()
         self.model = model
+        self.key = chart_key({model.paradigm.name: model})
         self.lo, self.hi = float(model.start), float(model.end + 1)
         self.look = paradigm_look(model.paradigm.name)
         self.milestones = input_milestones(model)
@@ -199,6 +214,9 @@ class LiveCharts(BlittedCharts):
     def records(self) -> Records:
         """The model's records so far."""
         return self.model.records()
+
+    def _bind(self, models: dict[str, NatoRussiaModel]) -> None:
+        self.model = next(iter(models.values()))
 
     # ----------------------------------------------------------------- construction
     def _time_axes(self, ax: Axes, *, scored_labels: bool = True) -> None:
@@ -311,8 +329,17 @@ class LiveCharts(BlittedCharts):
             self.image.set_data(self.alignment_matrix())
             self.bands = {"relation": bands[:1], "arming": bands[1:]}
 
+def chart_key(models: dict[str, NatoRussiaModel]) -> tuple:
+    """What the static part of the charts depends on: the paradigms, the scenario's years,
+    partners and input milestones."""
+    first = next(iter(models.values()))
+    milestones = tuple((m.id, str(m.date)) for m in input_milestones(first))
+    return (tuple(models), first.start, first.end, tuple(first.inputs.partners), milestones)
+
+
 def series_quantiles(model: NatoRussiaModel, columns: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """``x`` (the end of each simulated year), then q10, q50, q90 of each column by year.
+    """``x`` (the end of each simulated year), then q10, q50, q90 of each column by year
+    (empty rows before the first step).
 
     Args:
         model: a model (any year; no column is given before its first step).
@@ -321,7 +348,7 @@ def series_quantiles(model: NatoRussiaModel, columns: tuple[str, ...]) -> dict[s
     done = model.year - model.start
     out: dict[str, np.ndarray] = {"x": np.arange(done, dtype=float) + model.start + 1.0}
     if done == 0:
-        return out
+        return out | {column: np.empty((3, 0)) for column in columns}
     series = model.records().series.sort_values(["replica", "year"], kind="stable")
     for column in columns:
         values = series[column].to_numpy(dtype=float).reshape(model.K, done)

@@ -27,6 +27,7 @@ from sim.viz.live import (
     BlittedCharts,
     alignment_matrix,
     calendar_steps,
+    chart_key,
     input_milestones,
     live_figure,
     milestone_time,
@@ -85,9 +86,9 @@ class SideBySideCharts(BlittedCharts):
 
     def __init__(self, models: dict[str, NatoRussiaModel]) -> None:
         super().__init__()
-        self.models = models
-        first = next(iter(models.values()))
-        self.first = first
+        self._bind(models)
+        first = self.first
+        self.key = chart_key(models)
         self.lo, self.hi = float(first.start), float(first.end + 1)
         self.looks = {name: paradigm_look(name) for name in models}
         self.milestones = input_milestones(first)
@@ -108,6 +109,10 @@ class SideBySideCharts(BlittedCharts):
         self.r_bands: dict[str, object] = dict.fromkeys(models)
         self.s_bands: dict[str, object] = dict.fromkeys(models)
         self.finish()
+
+    def _bind(self, models: dict[str, NatoRussiaModel]) -> None:
+        self.models = models
+        self.first = next(iter(models.values()))
 
     def records(self) -> Records:
         """Every paradigm's records so far, joined in registry order."""
@@ -227,15 +232,14 @@ class SideBySideCharts(BlittedCharts):
             for name, q in quantiles.items():
                 model, color = self.models[name], self.looks[name].color
                 x = q["x"]
-                if "R" in q:
-                    self.r_lines[name].set_data(x, q["R"][1])
-                    self.s_lines[name].set_data(*calendar_steps(x - 1.0, q["S"][1]))
+                self.r_lines[name].set_data(x, q["R"][1])
+                self.s_lines[name].set_data(*calendar_steps(x - 1.0, q["S"][1]))
+                if len(x):
                     ends[name] = float(q["R"][1][-1])
                 self.r_bands[name] = replace_band(self.r_ax, self.r_bands[name], x, q.get("R"),
                                                   color, model.K)
-                sx, s_q = (x, None) if "S" not in q else (
-                    calendar_steps(x - 1.0, q["S"][0])[0],
-                    np.stack([calendar_steps(x - 1.0, row)[1] for row in q["S"]]))
+                sx = calendar_steps(x - 1.0, q["S"][0])[0]
+                s_q = np.stack([calendar_steps(x - 1.0, row)[1] for row in q["S"]])
                 self.s_bands[name] = replace_band(self.s_axes[name], self.s_bands[name], sx,
                                                   s_q, color, model.K, step="pre")
                 self.images[name].set_data(alignment_matrix(model, self.partners))
