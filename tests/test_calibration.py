@@ -326,10 +326,12 @@ def test_freeze_inputs(inputs) -> None:
         freeze_inputs(inputs, 2007, ("partners",))
 
 
-def test_batched_candidates_equal_sequential_evaluations(inputs) -> None:
+@pytest.mark.parametrize("mode", ["replay", "free"])
+def test_batched_candidates_equal_sequential_evaluations(inputs, mode) -> None:
     observed = load_observed()
     for paradigm in PARADIGMS:
-        problem = cal.make_problem(inputs, observed, paradigm, train=(1991, 1996), replicas=3)
+        problem = cal.make_problem(inputs, observed, paradigm, train=(1991, 1996), replicas=3,
+                                   mode=mode)
         rng = np.random.default_rng(5)
         cands = [{n: float(rng.uniform(*problem.space.bounds[n])) for n in problem.space.names}
                  for _ in range(3)]
@@ -358,8 +360,13 @@ def test_every_fitted_parameter_changes_the_output_in_its_mode(inputs) -> None:
             assert set(specs) - set(fitted) == set(cal.INACTIVE[mode])
             points = [{n: float(rng.uniform(*specs[n].bounds)) for n in specs}
                       for _ in range(3)]
+            # every (parameter, point, bound) in one vectorised run (identical to one by
+            # one: test_batched_candidates_equal_sequential_evaluations)
+            keys = [(name, i, b) for name in specs for i in range(len(points)) for b in (0, 1)]
+            results = problem.evaluate_batch(
+                [{**points[i], name: specs[name].bounds[b]} for name, i, b in keys])
+            num = {key: result[1] for key, result in zip(keys, results, strict=True)}
             for name in specs:
-                moved = [not np.array_equal(problem.evaluate({**v, name: specs[name].bounds[0]})[1],
-                                            problem.evaluate({**v, name: specs[name].bounds[1]})[1])
-                         for v in points]
+                moved = [not np.array_equal(num[name, i, 0], num[name, i, 1])
+                         for i in range(len(points))]
                 assert any(moved) == (name in fitted), (mode, paradigm, name)
