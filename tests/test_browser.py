@@ -178,7 +178,7 @@ def test_reset_runs_what_the_sidebar_shows_for_every_paradigm(browser, server: s
         _see(page, f"{qualified}={param.bounds[1]:g},")
         line = _progress(page)
         assert line.startswith(f"{paradigm} · {scenario} · replay"), line
-        _step(page, 1991, 1992)
+        _step(page, 1991, 1991)
         assert _progress(page).startswith(f"{paradigm} · {scenario}"), "Step changed model"
     assert not foreign, f"the explorer fetched from outside the machine: {foreign[:5]}"
     assert not failed, f"requests failed: {failed[:5]}"
@@ -353,13 +353,13 @@ def test_benchmark_step_and_play(browser, server: str) -> None:
     page.get_by_role("slider", name="replicas").press("End")  # 20 replicas
     page.get_by_role("button", name="Reset").click()
     _see(page, " 20 replicas ")
-    one_click, one_server = _steps_timed(page, 1991, 1996)
+    one_click, one_server = _steps_timed(page, 1991, 1994)
     _side_by_side(page)  # keeps the sidebar's 20 replicas
     _see(page, " 20 replicas ")
-    side_click, side_server = _steps_timed(page, 1991, 1996)
+    side_click, side_server = _steps_timed(page, 1991, 1994)
     interval = 500
-    per_year = _play(page, interval, 1997, 2004)
-    rebuild_one, live_one, rebuild_side, live_side = _rebuild_baseline(20, 6)
+    per_year = _play(page, interval, 1995, 2000)
+    rebuild_one, live_one, rebuild_side, live_side = _rebuild_baseline(20, 4)
     load = os.getloadavg()[0]
     print(f"\nexplorer benchmark (load average {load:.1f} on {os.cpu_count()} cores): "
           f"page usable {usable:.2f} s after the server answered")
