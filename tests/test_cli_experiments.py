@@ -106,3 +106,16 @@ def test_compare_counterfactual_shows_divergence_only_after_the_change(tmp_path)
 def test_explore_is_registered():
     result = runner.invoke(app, ["explore", "--help"])
     assert result.exit_code == 0 and "--port" in result.output
+
+
+def test_explore_passes_a_scenario_folder_and_refuses_a_missing_one(tmp_path, monkeypatch):
+    import pytest
+
+    app_module = pytest.importorskip("sim.viz.app")
+    seen = {}
+    monkeypatch.setattr(app_module, "serve", lambda host, port, **kw: seen.update(kw))
+    result = runner.invoke(app, ["explore", "--scenarios", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert seen == {"open_browser": False, "scenarios": tmp_path}
+    result = runner.invoke(app, ["explore", "--scenarios", str(tmp_path / "none")])
+    assert result.exit_code == 2 and "--scenarios" in result.output

@@ -291,12 +291,18 @@ def explore(
     open_browser: Annotated[
         bool, typer.Option("--open/--no-open", help="Open the page in the default browser.")
     ] = False,
+    scenarios: Annotated[
+        Path | None,
+        typer.Option(help="A folder of your scenario files, listed beside the shipped ones."),
+    ] = None,
 ) -> None:
     """Open the interactive explorer in the browser (needs the app extra)."""
     if not 1 <= port <= 65535:
         raise ParameterError("--port", "", f"expected 1 to 65535, got {port}")
+    if scenarios is not None and not scenarios.is_dir():
+        raise ParameterError("--scenarios", str(scenarios), "expected a folder of scenario files")
     try:
         from sim.viz.app import serve
     except ImportError as err:
         fail(f"the explorer needs the app extra: pip install -e '.[app]' ({err})")
-    serve(host, port, open_browser=open_browser)
+    serve(host, port, open_browser=open_browser, scenarios=scenarios)
