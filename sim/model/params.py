@@ -290,7 +290,22 @@ def load_params_file(path: str | Path) -> Nested:
         ParameterError: a missing or unreadable file, a syntax error, unknown names or
             values out of range (naming the file).
     """
-    return validate(_read_table(path), str(path))
+    table = _read_table(path)
+    _refuse_text_values(table, str(path))
+    return validate(table, str(path))
+
+
+def _refuse_text_values(table: Mapping[str, Any], source: str, prefix: str = "") -> None:
+    """A file's values are numbers: ``kappa = "1.5"`` is refused, not read as 1.5 (only
+    ``--set`` passes text, which it parses)."""
+    for key, value in table.items():
+        if not prefix and key == PROVENANCE_KEY:
+            continue
+        if isinstance(value, Mapping):
+            _refuse_text_values(value, source, f"{prefix}{key}.")
+        elif isinstance(value, str):
+            raise ParameterError(source, f"{prefix}{key}",
+                                 f"expected a number, got the text {short_repr(value)}")
 
 
 def load_provenance(path: str | Path) -> dict[str, Any]:
