@@ -19,6 +19,34 @@ LOCK_PREFIX = ".natosim-lock-"
 _HELD: dict[Path, Any] = {}
 
 
+#: Longest path (bytes) and longest file name (bytes) Linux file systems take.
+PATH_MAX = 4096
+NAME_MAX = 255
+
+
+def check_output_path(path: str | os.PathLike[str]) -> Path:
+    """Refuse an output path the file system cannot take; return it absolute.
+
+    Checked before any ``stat`` of the path, which would fail with an ``OSError`` (exit 1)
+    for what is an input problem (exit 2).
+
+    Raises:
+        InputError: the whole path is longer than ``PATH_MAX - 1`` bytes, a folder name in
+            it is longer than ``NAME_MAX`` bytes, or the output folder's own name leaves no
+            room for its lock file's prefix.
+    """
+    target = Path(path).expanduser().absolute()
+    if len(os.fsencode(str(target))) >= PATH_MAX:
+        raise InputError(short_path(path), "", f"output path is longer than {PATH_MAX - 1} bytes")
+    if any(len(os.fsencode(part)) > NAME_MAX for part in target.parent.parts):
+        raise InputError(short_path(path), "",
+                         f"a folder name in the output path is longer than {NAME_MAX} bytes")
+    if len(os.fsencode(target.name)) > NAME_MAX - len(LOCK_PREFIX):
+        raise InputError(short_path(path), "", "output folder name is longer than "
+                         f"{NAME_MAX - len(LOCK_PREFIX)} bytes")
+    return target
+
+
 def lock_output_dir(target: Path) -> None:
     """Take the exclusive lock of an output folder for this process (kept until released).
 

@@ -15,14 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sim.core.errors import InputError
-from sim.core.locks import LOCK_PREFIX, lock_output_dir, release_output_dir
-from sim.core.safeload import short_path
+from sim.core.locks import check_output_path, lock_output_dir, release_output_dir
 
 MANIFEST_NAME = "manifest.json"
 _STAGING_PREFIX = ".natosim-staging-"
 _RETIRED_PREFIX = ".natosim-old-"
-#: Longest file name most file systems take (bytes); the lock file adds its prefix.
-_NAME_MAX = 255 - len(LOCK_PREFIX)
 
 
 def _is_natosim_output(path: Path) -> bool:
@@ -40,13 +37,9 @@ def prepare_output_dir(path: str | os.PathLike[str], force: bool) -> Path:
             replaces earlier natosim results, never an arbitrary folder); or its parent
             cannot be created or written.
     """
-    target = Path(path).expanduser().absolute()
+    target = check_output_path(path)  # lengths first: a stat of an over-long path fails
     if target.parent.is_dir():
         clean_stale_dirs(target.parent)
-    if len(target.name.encode()) > _NAME_MAX:
-        raise InputError(
-            short_path(path), "", f"output folder name is longer than {_NAME_MAX} bytes"
-        )
     if target.exists() and not target.is_dir():
         raise InputError(str(path), "", "output path exists and is not a directory")
     if target.is_dir() and any(target.iterdir()):

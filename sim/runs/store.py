@@ -22,7 +22,7 @@ import pandas as pd
 
 from sim.core.errors import ParameterError
 from sim.core.files import write_parquet_atomic, write_text_atomic
-from sim.core.locks import lock_output_dir
+from sim.core.locks import check_output_path, lock_output_dir
 from sim.core.safeload import (
     MAX_SCENARIO_BYTES,
     parse_json,
@@ -51,6 +51,7 @@ def prepare_dir(out: Path, manifest: dict[str, Any], points: pd.DataFrame) -> No
         InputError: ``out`` is a file, a folder that is not a sweep's, is being written by
             another process, or holds an unreadable ``sweep.json``.
     """
+    check_output_path(out)  # lengths first: a stat of an over-long path fails (exit 1)
     path = out / MANIFEST
     if out.exists() and not out.is_dir():
         raise ParameterError(short_path(out), "", "--out exists and is not a directory")
