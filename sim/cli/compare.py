@@ -85,6 +85,12 @@ def compare(
     check_run_options(mode, replicas, seed)
     check_processes(processes)
     formats = parse_formats(chart_format)
+    if counterfactual is None and (column != "R" or partner is not None):
+        option = "--partner" if partner is not None else "--column"
+        raise ParameterError(option, partner if partner is not None else column,
+                             "applies only with --counterfactual (it picks the diverging series)")
+    if window is not None and not window.strip():
+        raise ParameterError("--window", "", "expected years such as 1991-2008, got an empty value")
     if counterfactual is not None:
         base = load_scenario_arg(scenario)
         cf_name = load_scenario_arg(counterfactual).name
