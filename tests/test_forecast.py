@@ -272,6 +272,28 @@ def test_a_changed_members_table_is_refused(made, tmp_path: Path) -> None:
     _one_line_error(result, "members_sha256")
 
 
+@pytest.mark.parametrize(("edit", "fragments"), [
+    ({"horizon": ORIGIN - 5}, ("horizon", f"expected a year after the origin {ORIGIN}")),
+    ({"horizon": ORIGIN}, ("horizon", f"expected a year after the origin {ORIGIN}")),
+    ({"members_file": "../members.parquet"}, ("members_file", "expected a file name")),
+    ({"members_file": "/etc/hostname"}, ("members_file", "expected a file name")),
+    ({"members_file": 7}, ("members_file", "expected a file name")),
+])
+def test_an_edited_forecast_file_is_one_line(made, tmp_path: Path, edit, fragments) -> None:
+    """A horizon not after the origin, or a members table outside the folder, is refused
+    (the hostile corpus found the first one scored as if nothing were wrong)."""
+    import json
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(made[0], copy)
+    content = json.loads((copy / "forecast.json").read_text())
+    content.update(edit)
+    (copy / "forecast.json").write_text(json.dumps(content))
+    result = runner.invoke(app, ["score-forecast", str(copy)])
+    _one_line_error(result, *fragments)
+
+
 def test_a_forecast_is_reproduced_file_by_file(made) -> None:
     """forecast is on the reproduce allow-list; forecast.json (date, manifest hash) is kept
     outside the manifest and so not compared, everything else is."""

@@ -29,7 +29,7 @@ import pandas as pd
 
 from sim.core.errors import InputError
 from sim.core.files import file_sha256, write_parquet_atomic, write_text_atomic
-from sim.core.safeload import MAX_DATA_BYTES, parse_json, read_text_file, short_path
+from sim.core.safeload import MAX_DATA_BYTES, parse_json, read_text_file, short_path, short_repr
 from sim.outputs.charts import DEFAULT_FORMATS, save_charts
 from sim.outputs.folders import MANIFEST_NAME, report_as, staged_output_dir
 from sim.outputs.manifest import Manifest, hash_files, manifest, manifest_json
@@ -120,6 +120,9 @@ def read_forecast(path: str | os.PathLike[str]) -> tuple[dict[str, Any], pd.Data
     for key in ("origin", "horizon"):
         if isinstance(content[key], bool) or not isinstance(content[key], int):
             raise InputError(source, key, f"expected a year, got {content[key]!r}")
+    if content["horizon"] <= content["origin"]:
+        raise InputError(source, "horizon", f"expected a year after the origin "
+                         f"{content['origin']}, got {content['horizon']}")
     calibration = content["calibration"]
     if (not isinstance(calibration, list) or len(calibration) != 2
             or not all(isinstance(y, int) and not isinstance(y, bool) for y in calibration)):
@@ -132,7 +135,11 @@ def read_forecast(path: str | os.PathLike[str]) -> tuple[dict[str, Any], pd.Data
         if (not isinstance(section, dict) or not isinstance(section.get("columns"), list)
                 or not isinstance(section.get("rows"), list)):
             raise InputError(source, key, "expected {columns: [...], rows: [[...], ...]}")
-    members_path = path.parent / str(content.get("members_file", MEMBERS_NAME))
+    members_name = content.get("members_file", MEMBERS_NAME)
+    if not isinstance(members_name, str) or Path(members_name).name != members_name:
+        raise InputError(source, "members_file", "expected a file name in the forecast's "
+                         f"folder, got {short_repr(members_name)}")
+    members_path = path.parent / members_name
     if not members_path.is_file():
         raise InputError(source, "members_file", f"{short_path(members_path)} is missing")
     if file_sha256(members_path) != content["members_sha256"]:
