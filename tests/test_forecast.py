@@ -278,6 +278,10 @@ def test_a_changed_members_table_is_refused(made, tmp_path: Path) -> None:
     ({"members_file": "../members.parquet"}, ("members_file", "expected a file name")),
     ({"members_file": "/etc/hostname"}, ("members_file", "expected a file name")),
     ({"members_file": 7}, ("members_file", "expected a file name")),
+    ({"quantile_levels": [2, 3]}, ("quantile_levels", "between 0 and 1")),
+    ({"quantile_levels": [0.9, 0.1]}, ("quantile_levels", "increasing")),
+    ({"quantiles": {"columns": ["a", "b", "c"], "rows": [[1, 2]]}},
+     ("quantiles.rows[0]", "expected a list of 3 values")),
 ])
 def test_an_edited_forecast_file_is_one_line(made, tmp_path: Path, edit, fragments) -> None:
     """A horizon not after the origin, or a members table outside the folder, is refused
@@ -292,6 +296,17 @@ def test_an_edited_forecast_file_is_one_line(made, tmp_path: Path, edit, fragmen
     (copy / "forecast.json").write_text(json.dumps(content))
     result = runner.invoke(app, ["score-forecast", str(copy)])
     _one_line_error(result, *fragments)
+
+
+@pytest.mark.parametrize("where", ["/proc/scores.json", "DIR"])
+def test_score_forecast_out_that_cannot_be_written_is_one_line(made, tmp_path: Path,
+                                                              where: str) -> None:
+    """--out under /proc or at a folder: exit 2 naming the path given, never a temporary
+    file (the hostile corpus found exit 1 with '/proc/.x.json.<random>.tmp')."""
+    out = str(tmp_path) if where == "DIR" else where
+    result = runner.invoke(app, ["score-forecast", str(made[0]), "--out", out])
+    _one_line_error(result, out)
+    assert ".tmp" not in result.stderr
 
 
 def test_a_forecast_is_reproduced_file_by_file(made) -> None:

@@ -206,6 +206,8 @@ def score_forecast(
     from sim.data.observed import load_observed
     from sim.outputs.forecast import read_forecast, write_scores
 
+    if out is not None and out.is_dir():
+        raise InputError(str(out), "", "--out is a directory; expected the path of a .json file")
     content, members = read_forecast(file)
     observed = load_observed()
     try:
@@ -219,13 +221,23 @@ def score_forecast(
                    err=True)
     _print_scores(content, result)
     if out is not None:
-        write_scores(out, {
+        _write_scores(out, write_scores, {
             "forecast_manifest_sha256": content["manifest_sha256"],
             "origin": content["origin"], "horizon": content["horizon"],
             "observed_data": dict(sorted(observed.hashes.items())),
             "summary": _records(result.summary), "scores": _records(result.scores),
             "pending": result.pending, "scored_years": result.scored_years})
         typer.echo(f"scores written to {out}")
+
+
+def _write_scores(out: Path, write: Any, content: dict[str, Any]) -> None:
+    """Write the scores; a path that cannot be written is named as given (never the
+    temporary file's name) and is bad input (exit 2)."""
+    try:
+        write(out, content)
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise InputError(str(out), "", f"cannot write the scores ({reason})") from None
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:

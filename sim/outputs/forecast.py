@@ -135,6 +135,17 @@ def read_forecast(path: str | os.PathLike[str]) -> tuple[dict[str, Any], pd.Data
         if (not isinstance(section, dict) or not isinstance(section.get("columns"), list)
                 or not isinstance(section.get("rows"), list)):
             raise InputError(source, key, "expected {columns: [...], rows: [[...], ...]}")
+        width = len(section["columns"])
+        for i, row in enumerate(section["rows"]):
+            if not isinstance(row, list) or len(row) != width:
+                raise InputError(source, f"{key}.rows[{i}]", f"expected a list of {width} "
+                                 "values, one per column")
+    levels = content.get("quantile_levels", [0.5])
+    if (not isinstance(levels, list) or not levels
+            or not all(isinstance(q, float) and 0 < q < 1 for q in levels)
+            or levels != sorted(set(levels))):
+        raise InputError(source, "quantile_levels", "expected increasing probabilities "
+                         "between 0 and 1")
     members_name = content.get("members_file", MEMBERS_NAME)
     if not isinstance(members_name, str) or Path(members_name).name != members_name:
         raise InputError(source, "members_file", "expected a file name in the forecast's "
