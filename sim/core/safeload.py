@@ -201,10 +201,23 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     Python refuses 4,300 digits with a bare ``ValueError`` and turning 400 digits into a
     float overflows."""
     digits = sum(ch.isdigit() for ch in str(node.value))
+    if ":" in str(node.value):  # YAML 1.1 reads 33:14 as 33 * 60 + 14 = 1994
+        problem = (f"'{node.value}' is a base-60 number in YAML 1.1 (not accepted); "
+                   "write the plain number, or quote it if it is text")
+        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
     if digits > MAX_INT_DIGITS:
         problem = f"an integer of {digits} digits; at most {MAX_INT_DIGITS} are accepted"
         raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
     return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
+def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A float, refused (with its line) in YAML 1.1's base-60 form (``1:30.5``)."""
+    if ":" in str(node.value):
+        problem = (f"'{node.value}' is a base-60 number in YAML 1.1 (not accepted); "
+                   "write the plain number, or quote it if it is text")
+        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+    return yaml.SafeLoader.construct_yaml_float(loader, node)
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
@@ -223,6 +236,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
 SafeDateLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 SafeDateLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 SafeDateLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+SafeDateLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
 def safe_load_yaml(text: str) -> Any:
