@@ -101,3 +101,23 @@ def test_a_truncated_part_file_is_one_line_naming_it(done, tmp_path: Path) -> No
     part.write_bytes(part.read_bytes()[:40])
     _one_line(runner.invoke(app, _sweep(scenario, copy)), part.name, "not a complete part file",
               "delete it and rerun")  # fmt: skip
+
+
+@pytest.mark.parametrize("damage", ["deleted", "edited"])
+def test_a_resumed_sweep_writes_its_design_again(done, tmp_path: Path, damage: str) -> None:
+    """design.parquet follows from the command: a rerun after it was deleted (exit 1 before)
+    or edited (kept as edited before) restores the original bytes and the same results."""
+    import shutil
+
+    scenario, out = done
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    design = copy / "design.parquet"
+    if damage == "deleted":
+        design.unlink()
+    else:
+        design.write_bytes(design.read_bytes() + b"tampered")
+    result = runner.invoke(app, _sweep(scenario, copy))
+    assert result.exit_code == 0, result.output
+    assert design.read_bytes() == (out / "design.parquet").read_bytes()
+    assert (copy / "results.parquet").read_bytes() == (out / "results.parquet").read_bytes()

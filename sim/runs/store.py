@@ -69,6 +69,7 @@ def prepare_dir(out: Path, manifest: dict[str, Any], points: pd.DataFrame) -> No
     own = [f".{name}.*.tmp" for name in (MANIFEST, DESIGN_FILE, RESULTS)]
     for stale in [p for g in own for p in out.glob(g)] + list(parts.glob(".part-*.parquet.*.tmp")):
         stale.unlink(missing_ok=True)  # left behind by a killed run: never a complete file
+    design_frame = points.reset_index().rename(columns={"index": "point"})
     if path.exists():
         old = read_state(path)
         differ = [k for k in manifest if old.get(k) != json.loads(json.dumps(manifest[k]))]
@@ -78,8 +79,10 @@ def prepare_dir(out: Path, manifest: dict[str, Any], points: pd.DataFrame) -> No
                 f"holds a different sweep (differs in: {', '.join(differ)}); "
                 "use another results directory or delete this one",
             )
+        # the design follows from the command (its hash is in sweep.json): a resumed sweep
+        # writes it again, so a deleted or edited design.parquet never survives a rerun
+        write_parquet_atomic(design_frame, out / DESIGN_FILE)
     else:
-        design_frame = points.reset_index().rename(columns={"index": "point"})
         write_parquet_atomic(design_frame, out / DESIGN_FILE)
         write_text_atomic(path, json.dumps(manifest, indent=2, sort_keys=True))
 
