@@ -341,11 +341,15 @@ def _rebuild_baseline(replicas: int, years: int) -> tuple[float, float, float, f
             _median(live_side))
 
 
+@pytest.mark.skipif(not os.environ.get("NATOSIM_BENCH"),
+                    reason="a benchmark: NATOSIM_BENCH=1 pytest -s tests/test_browser.py -k "
+                           "benchmark")
 def test_benchmark_step_and_play(browser, server: str) -> None:
     """Benchmark (printed, never asserted against a time): page usable; one Step at 20
     replicas, one paradigm and side by side, as the browser sees it and as the server
     reports it; ▶ against the chosen play interval; and, in this same run, drawing the
-    charts from scratch each step against the live update."""
+    charts from scratch each step against the live update. Off in ``make test`` (it keeps
+    the suite's time for tests); on with ``NATOSIM_BENCH=1``."""
     started = time.monotonic()
     page = _open(browser, server, [], [])
     _see(page, "Start of 1991")
