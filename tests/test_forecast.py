@@ -311,11 +311,34 @@ def test_score_forecast_out_that_cannot_be_written_is_one_line(made, tmp_path: P
 
 def test_a_forecast_is_reproduced_file_by_file(made) -> None:
     """forecast is on the reproduce allow-list; forecast.json (date, manifest hash) is kept
-    outside the manifest and so not compared, everything else is."""
+    outside the manifest, so it is compared without its date, command and manifest hash;
+    everything else is compared byte for byte."""
     result = runner.invoke(app, ["reproduce", str(made[0] / "manifest.json")],
                            env={"SOURCE_DATE_EPOCH": "0"})
     assert result.exit_code == 0, result.output
     assert "reproduced: all" in result.output
+    assert "forecast.json (content)" in result.output
+
+
+@pytest.mark.parametrize("edit", [{"origin": ORIGIN + 1}, {"quantile_levels": [0.5]},
+                                  {"created": "1999-01-01T00:00:00+00:00"}])
+def test_an_edited_forecast_json_is_not_reproduced(made, tmp_path: Path, edit) -> None:
+    """The pre-registered numbers live in forecast.json: an edit there is 'not reproduced'
+    (exit 1; the hostile corpus found exit 0), but its creation date may differ."""
+    import json
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(made[0], copy)
+    content = json.loads((copy / "forecast.json").read_text())
+    content.update(edit)
+    (copy / "forecast.json").write_text(json.dumps(content))
+    result = runner.invoke(app, ["reproduce", str(copy)], env={"SOURCE_DATE_EPOCH": "0"})
+    if "created" in edit:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 1, result.output
+        assert "NOT reproduced" in result.output
 
 
 # --------------------------------------------------------------------------- the model run

@@ -58,7 +58,7 @@ def reproduce(
         if scheduler is not None:
             args += ["--scheduler", scheduler]
         _invoke_quietly((["--debug"] if want_debug else []) + args, str(manifest_file))
-        report = rep.compare_outputs(content, out)
+        report = rep.compare_outputs(content, out, folder)
     for option in recorded.dropped:
         typer.echo(f"note: the recorded {option} was not used (pass --scheduler to use one)",
                    err=True)  # fmt: skip

@@ -173,11 +173,46 @@ def check_inputs(
         raise InputError(str(manifest_path), "data", message)
 
 
-def compare_outputs(manifest: Mapping[str, Any], rerun_dir: str | Path) -> Report:
+#: Fields of an unhashed JSON file (a forecast's forecast.json) that differ in a re-run.
+_VOLATILE_KEYS = frozenset({"created", "command", "manifest_sha256"})
+
+
+def _stable_json_sha256(path: Path) -> str | None:
+    """sha256 of a JSON object file without its :data:`_VOLATILE_KEYS` (``None`` if it is
+    missing, not a regular file or not a JSON object)."""
+    import hashlib
+
+    if regular_file_sha256(path) is None:
+        return None
+    try:
+        content = parse_json(read_text_file(path, limit=MAX_SCENARIO_BYTES * 20), str(path))
+    except InputError:
+        return None
+    if not isinstance(content, dict):
+        return None
+    stable = {k: v for k, v in content.items() if k not in _VOLATILE_KEYS}
+    return hashlib.sha256(json.dumps(stable, sort_keys=True).encode()).hexdigest()
+
+
+def compare_unhashed(manifest: Mapping[str, Any], folder: str | Path,
+                     rerun_dir: str | Path) -> list[FileCheck]:
+    """The JSON files a folder keeps outside its manifest (a forecast's forecast.json: its
+    quantiles and probabilities), compared without their creation date, command and
+    manifest hash: an edited forecast.json is not reproduced."""
+    names = [str(n) for n in manifest.get("unhashed_files") or () if str(n).endswith(".json")]
+    return [FileCheck(f"{name} (content)", _stable_json_sha256(Path(folder) / name),
+                      _stable_json_sha256(Path(rerun_dir) / name)) for name in sorted(names)
+            if _is_inside(name)]
+
+
+def compare_outputs(manifest: Mapping[str, Any], rerun_dir: str | Path,
+                    folder: str | Path | None = None) -> Report:
     """Compare a re-run folder with the recorded manifest.
 
     Every recorded output file is hashed again; the re-run's own manifest must agree on
     every setting in :data:`SETTINGS_KEYS` (``created`` and ``command`` naturally differ).
+    With the recorded ``folder``, its unhashed JSON files are compared too
+    (:func:`compare_unhashed`).
     """
     rerun_dir = Path(rerun_dir)
     try:
@@ -197,6 +232,8 @@ def compare_outputs(manifest: Mapping[str, Any], rerun_dir: str | Path) -> Repor
         FileCheck(name, old_files.get(name), new_files.get(name))
         for name in sorted(old_files.keys() | new_files.keys())
     ]
+    if folder is not None:
+        files += compare_unhashed(manifest, folder, rerun_dir)
     settings = [k for k in SETTINGS_KEYS if manifest.get(k) != new_manifest.get(k)]
     notes = [
         f"{k}: {manifest.get(k)} recorded, {new_manifest.get(k)} now"
