@@ -103,6 +103,11 @@ def _base_path(path: Path, extends: str) -> Path:
         raise ScenarioError(
             str(path), "extends", f"'{extends}' must name a file in the same folder (no '..')"
         )
+    if len(rel.parts) != 1 or "\\" in extends:  # '.', 'sub/base.yaml', 'a\\b'
+        raise ScenarioError(
+            str(path), "extends", f"'{extends}' must be a plain file name in the same folder "
+            "(no folder part)"
+        )
     if not rel.suffix:
         rel = rel.with_suffix(".yaml")
     for folder in (path.parent, scenario_dir()):
