@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,8 @@ def _base_path(path: Path, extends: str) -> Path:
             str(path), "extends", f"'{extends}' must be a plain file name in the same folder "
             "(no folder part)"
         )
+    if len(os.fsencode(extends)) > 250:  # room for '.yaml'; a longer name cannot be stat'ed
+        raise ScenarioError(str(path), "extends", "a file name longer than 250 bytes")
     if not rel.suffix:
         rel = rel.with_suffix(".yaml")
     for folder in (path.parent, scenario_dir()):
