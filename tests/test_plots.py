@@ -119,3 +119,23 @@ def test_every_chart_line_of_a_paradigm_has_its_look(fake_records) -> None:
         look = plots.paradigm_look(name)
         assert line.get_color() == look.color and line.get_linestyle() == look.linestyle
         assert line.get_marker() == look.marker
+
+
+def test_relation_chart_marks_the_scored_force_onsets_and_never_cuts_a_label() -> None:
+    """The onsets of Russian force in O5 that fall in the run are shaded apart from the
+    inputs (Georgia 2008 and Ukraine 2014 and 2022 among them), and every milestone label
+    is whole: its words, wrapped, are the milestone's label."""
+    from sim.model.paradigms import PARADIGMS
+    from sim.runs.experiments import run_paradigms
+    from sim.viz.observed_marks import scored_events
+
+    records = run_paradigms("post-cold-war", list(PARADIGMS)[:1], replicas=2, seed=0)
+    (ax,) = plots.plot_relation(records).axes
+    shaded = [a for a in ax.get_children() if a.get_gid() == "scored-event"]
+    onsets = [e for e in scored_events() if 1991 <= e.year <= 2024]
+    assert len(shaded) == len(onsets) and {(2008, "GEO"), (2014, "UKR"), (2022, "UKR")} <= {
+        (e.year, e.partner) for e in onsets}
+    labels = {" ".join(m["label"].split()) for m in records.meta["milestones"]}
+    texts = [t.get_text() for t in ax.texts if t.get_gid() == "milestone-label"]
+    assert texts and all(" ".join(t.split()) in labels for t in texts)
+    assert not any("…" in t for t in texts)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.records import S_LABELS, Records
+from sim.viz.observed_marks import mark_scored_events, scored_events
 from sim.viz.plots.style import (
     BAND,
     STYLE,
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
 
 
 def plot_relation(records: Records) -> Figure:
-    """R(t) per paradigm: median and 10–90 % band over replicas, milestones marked.
+    """R(t) per paradigm: median and 10–90 % band over replicas, input milestones and the
+    scored force onsets of the observed record marked apart.
 
     Args:
         records: one or more paradigms' ensembles.
@@ -44,6 +46,8 @@ def plot_relation(records: Records) -> Figure:
         plot_band(ax, records, "R")
         span = finish_time_axis(ax, records)
         mark_milestones(ax, input_milestones(records.meta), span)
+        years = records.years
+        mark_scored_events(ax, scored_events(), float(years[0]), float(years[-1]) + 1.0)
         ax.axhline(0.0, color="#444444", lw=0.6)
         ax.set_ylim(-1.05, 1.05)
         ax.set_ylabel("relation R (−1 hostile … +1 cooperative)")
@@ -53,7 +57,8 @@ def plot_relation(records: Records) -> Figure:
             fontsize=10,
         )
         ax.legend(loc="upper right", title="median, 10–90 % band", title_fontsize=7)
-        footnote(fig, records.meta, "grey lines: input milestones")
+        footnote(fig, records.meta, "grey lines: inputs; shaded: observed force onsets (O5, "
+                 "scored)")
     return fig
 
 

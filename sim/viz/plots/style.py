@@ -156,9 +156,11 @@ def input_milestones(meta: Mapping[str, Any]) -> list[dict[str, Any]]:
     return sorted(items, key=lambda m: float(m["time"]))
 
 
-def _short(label: str, width: int = 24) -> str:
-    label = " ".join(str(label).split())
-    return label if len(label) <= width else label[: width - 1] + "…"
+def _wrapped(label: str, width: int = 22) -> str:
+    """The whole label, wrapped onto lines of at most ``width`` characters (never cut)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(" ".join(str(label).split()), width)) or str(label)
 
 
 def _label_positions(times: Sequence[float], min_gap: float) -> list[bool]:
@@ -173,21 +175,23 @@ def _label_positions(times: Sequence[float], min_gap: float) -> list[bool]:
 
 
 def mark_milestones(ax: Axes, milestones: list[dict[str, Any]], span: float) -> None:
-    """Thin vertical lines at each milestone; short labels above the axes where there is room.
+    """Thin vertical lines at each milestone; full labels above the axes where there is room.
 
-    Labels sit outside the plotting area so they never hide the data; crowded milestones
-    keep their line but lose their label (greedy thinning in time order).
+    Labels sit outside the plotting area so they never hide the data, and are wrapped, never
+    cut; crowded milestones keep their line but lose their label (greedy thinning in time
+    order, wider for the two-line labels).
     """
     times = [float(m["time"]) for m in milestones]
-    keep = _label_positions(times, min_gap=max(span / 45.0, 0.25))
+    keep = _label_positions(times, min_gap=max(span / 40.0, 0.25))
     transform = ax.get_xaxis_transform()
     for milestone, t, labelled in zip(milestones, times, keep, strict=True):
         ax.axvline(t, color="#888888", lw=0.5, alpha=0.6, zorder=0, gid="milestone")
         if labelled:
             ax.text(
-                t, 1.01, _short(milestone.get("label") or milestone.get("id", "")),
+                t, 1.01, _wrapped(milestone.get("label") or milestone.get("id", "")),
                 transform=transform, rotation=90, fontsize=5.5, color="#555555",
                 ha="center", va="bottom", gid="milestone-label", clip_on=False,
+                linespacing=1.0,
             )  # fmt: skip
 
 
