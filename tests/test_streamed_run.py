@@ -90,3 +90,20 @@ def test_same_seed_gives_identical_streamed_files(runs, tmp_path, monkeypatch):
     two, _ = _streamed(runs, tmp_path / "two", monkeypatch)
     for name in ("series.parquet", "partners.parquet"):
         assert one["files"][name] == two["files"][name]
+
+
+def test_a_streamed_run_says_it_does_not_use_processes(tmp_path, monkeypatch):
+    from short_scenario import write_short_scenario
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+    from sim.cli import run as run_cli
+
+    monkeypatch.setattr(run_cli, "STREAMED_ABOVE", 3)
+    scenario = write_short_scenario(tmp_path)
+    result = CliRunner().invoke(app, ["run", str(scenario), "--paradigms", list(PARADIGMS)[0],
+                                      "--replicas", "4", "--processes", "2",
+                                      "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "--processes is not used" in result.output
+    assert (tmp_path / "out" / "series.parquet").is_file()

@@ -130,6 +130,11 @@ def run(
     command = (canonical_command(scenario, ",".join(paradigms), mode, replicas, seed, out)
                + set_items(overrides) + format_args(formats))
     if replicas > STREAMED_ABOVE:  # one paradigm at a time, straight to Parquet
+        if processes > 1:
+            stderr_console().print(
+                f"note: runs above {STREAMED_ABOVE:,} replicas are streamed paradigm by "
+                "paradigm in this process; --processes is not used", highlight=False,
+                markup=False)
         records = _run_streamed(loaded, paradigms, mode=mode, replicas=replicas, seed=seed,
                                 data=data, params=overrides, out=out, force=force,
                                 command=command, formats=formats)
