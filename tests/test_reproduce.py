@@ -410,3 +410,17 @@ def test_the_allow_list_names_only_options_the_commands_have() -> None:
             assert option in params, (sub, option)
             assert takes_value == (not params[option].is_flag), (sub, option)
         assert not NETWORK & set(options) and "--help" not in options
+
+
+def test_a_recorded_value_the_command_refuses_names_the_manifest(recorded, tmp_path) -> None:
+    _, out = recorded
+
+    def tamper(manifest: dict) -> None:
+        command = manifest["command"]
+        command[command.index("--replicas") + 1] = "10000000"
+
+    copy = _tampered_copy(out, tmp_path, tamper)
+    result = runner.invoke(app, ["reproduce", str(copy)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "manifest.json: command: --replicas" in lines[0], result.output

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli.common import app, debug_on, load_scenario_arg
+from sim.cli.common import EXIT_INPUT, app, debug_on, load_scenario_arg
 from sim.core.errors import InputError
 
 EXIT_NOT_REPRODUCED = 1
@@ -73,15 +73,23 @@ def _invoke_quietly(args: list[str], source: str) -> None:
     import io
 
     group = typer.main.get_command(app)
+    errors = io.StringIO()
     try:
-        with contextlib.redirect_stdout(io.StringIO()):
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(errors):
             code = group.main(args=args, prog_name="natosim", standalone_mode=False)
     except Exception as exc:  # typer's (vendored) click usage errors: a bad recorded value
         if not hasattr(exc, "format_message"):
             raise
         reason = f"not a valid natosim command ({exc.format_message()})"
         raise InputError(source, "command", reason) from None
-    if code:  # the re-run has printed its one-line error on stderr (an input problem)
+    finally:
+        lines = [line for line in errors.getvalue().splitlines() if line.strip()]
+    if code == EXIT_INPUT and lines and lines[-1].startswith("error: "):
+        # the recorded command was refused: name the manifest it came from
+        raise InputError(source, "command", lines[-1].removeprefix("error: "))
+    for line in lines:  # notes and warnings of the re-run, passed on
+        typer.echo(line, err=True)
+    if code:
         raise typer.Exit(code)
 
 
