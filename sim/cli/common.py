@@ -53,6 +53,22 @@ def debug_on() -> bool:
     return _DEBUG.get()
 
 
+#: Options whose value is a path: an empty value would silently mean the working folder.
+_PATH_OPTIONS = ("--out", "--write", "--params")
+
+
+def _empty_path_option(args: list[str]) -> str | None:
+    """The first path option given an empty (or blank) value, e.g. ``--out ''``."""
+    for i, arg in enumerate(args):
+        name, eq, value = arg.partition("=")
+        if name in _PATH_OPTIONS:
+            if eq and not value.strip():
+                return name
+            if not eq and i + 1 < len(args) and not args[i + 1].strip():
+                return name
+    return None
+
+
 class NatosimGroup(TyperGroup):
     """The root command: ``--debug`` anywhere on the line, and the one error handler."""
 
@@ -63,6 +79,12 @@ class NatosimGroup(TyperGroup):
         standalone = kwargs.pop("standalone_mode", True)
         try:
             kept = [a for i, a in enumerate(args) if not (i < end and a == "--debug")]
+            empty = _empty_path_option(kept[: kept.index("--") if "--" in kept else len(kept)])
+            if empty is not None:  # Path("") is the working folder: never what was meant
+                if not standalone or debug_on():
+                    raise InputError(empty, "", "expected a path, got an empty value")
+                _echo_error(f"{empty}: expected a path, got an empty value")
+                sys.exit(EXIT_INPUT)
             result = super().main(kept, *rest, standalone_mode=False, **kwargs)
         except UsageError as err:  # a bad option or value: one line, not a usage block
             if not standalone or debug_on():
