@@ -246,7 +246,7 @@ def likelihood_page(page: Page) -> Page:
         page.paragraph("Fitted values of the main seed (at_bounds: parameters at a bound):")
         page.frame(main.loc[:, [col for col in ("split", "forecaster", "n_params",
                                                 "train_loglik", "at_bounds", "params")
-                                if col in main]].fillna("–"))
+                                if col in main]].astype(object).fillna("–"))
     page.provenance([("seeds", ", ".join(map(str, settings.get("seeds", [])))),
                      ("budget", str(settings.get("budget"))),
                      ("particles", str(settings.get("particles"))),
@@ -272,7 +272,8 @@ def _likelihood_threats(page: Page, settings: dict[str, Any], log_scores: pd.Dat
         out.append("Floored cells (an observed outcome given probability below 1e-6, scored "
                    f"log 1e-6): {shown or 'none'}; a different floor changes totals.")
     if fits is not None and "at_bounds" in fits:
-        n_bound = int(fits["at_bounds"].fillna("").astype(str).str.len().gt(0).sum())
+        n_bound = int(fits["at_bounds"].astype(object).fillna("").astype(str).str.len()
+                      .gt(0).sum())
         out.append(f"{n_bound} of {len(fits)} fits have a parameter at a bound (fits.csv).")
     seeds = settings.get("seeds", [])
     few = " (fewer than five: too few to judge the ranking's stability)" if len(seeds) < 5 else ""
