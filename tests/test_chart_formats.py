@@ -108,3 +108,20 @@ def test_svg_and_pdf_are_identical_for_the_same_seed(short: Path, tmp_path: Path
         "svg,pdf" in first["command"]
     result = runner.invoke(app, ["reproduce", str(tmp_path / "a")])
     assert result.exit_code == 0, result.output
+
+
+def test_svg_ids_do_not_depend_on_what_the_process_drew_before() -> None:
+    """matplotlib hashes some SVG ids from memory addresses; drawn again and again in one
+    process, the same chart gives the same bytes, and every reference has its element."""
+    import re
+
+    from sim.core.files import figure_bytes
+    from sim.model.paradigms import PARADIGMS
+    from sim.runs.experiments import run_paradigms
+    from sim.viz import plots
+
+    records = run_paradigms("post-cold-war", list(PARADIGMS), replicas=2, seed=0)
+    drawn = {figure_bytes(plots.plot_arming(records), "svg") for _ in range(4)}
+    assert len(drawn) == 1
+    text = drawn.pop().decode()
+    assert set(re.findall(r"url\(#([^)]+)\)", text)) <= set(re.findall(r'id="([^"]+)"', text))

@@ -115,7 +115,29 @@ def _save_figure(fig: Figure, handle: IO[bytes], fmt: str, dpi: int) -> None:
     import matplotlib
 
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}):
-        fig.savefig(handle, format=fmt, dpi=dpi, metadata=_FIGURE_METADATA.get(fmt))
+        if fmt != "svg":
+            fig.savefig(handle, format=fmt, dpi=dpi, metadata=_FIGURE_METADATA.get(fmt))
+            return
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_FIGURE_METADATA.get(fmt))
+    handle.write(_renumbered_svg_ids(buffer.getvalue()))
+
+
+def _renumbered_svg_ids(svg: bytes) -> bytes:
+    """SVG with matplotlib's hashed element ids (``p0123456789``: clip paths, markers,
+    hatches) renamed in order of appearance. Some of them hash an object's memory address,
+    so the same figure drawn twice in one process could get other ids."""
+    import re
+
+    text = svg.decode("utf-8")
+    names: dict[str, str] = {}
+    for match in re.finditer(r'\bid="([a-z])([0-9a-f]{10})"', text):
+        names.setdefault(match.group(1) + match.group(2),
+                         f"{match.group(1)}{len(names):010d}")
+    if names:
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+        text = pattern.sub(lambda m: names[m.group(1)], text)
+    return text.encode("utf-8")
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 150) -> bytes:

@@ -41,7 +41,10 @@ class Liberal(Paradigm):
         autocracy = 1.0 - view.dem_russia
         westward = view.prospect + positive(view.alignment)
         weights = view.w * view.active
-        fear = (westward * view.dem * weights).sum(axis=1, keepdims=True) / (2.0 * weights.sum())
+        total = weights.sum()  # no active partner with weight (a one-partner scenario
+        # before its independence): nothing to fear, not 0 / 0
+        fear = ((westward * view.dem * weights).sum(axis=1, keepdims=True) / (2.0 * total)
+                if total > 0 else np.zeros((westward.shape[0], 1)))
         ties = lx * view.trade_russia_west + li * view.inst
         h_r = ld * autocracy * (1.0 + fear) - ties + li * view.force_unmandated - view.xi
         h_n = ld * autocracy - ties + li * view.russia_force - view.xi
