@@ -169,6 +169,27 @@ def read_text_file(
                        error=error, what=what)  # fmt: skip
 
 
+def read_json_object(path: Path, default_name: str, *, limit: int, what: str,
+                     expected: str) -> tuple[dict[str, Any], Path, str]:
+    """A user JSON file that must hold one object (or a folder holding ``default_name``).
+
+    Returns:
+        The object, the file's path and its short name for messages.
+
+    Raises:
+        InputError: a missing, special or over-large file, invalid JSON, nesting too deep,
+            or JSON that is not an object (``expected``, e.g. "a natosim manifest").
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / default_name
+    source = short_path(path)
+    content = parse_json(read_text_file(path, limit=limit, what=what), source)
+    if not isinstance(content, dict):
+        raise InputError(source, "", f"expected a JSON object ({expected})")
+    return content, path, source
+
+
 class SafeDateLoader(yaml.SafeLoader):
     """``yaml.SafeLoader`` whose impossible dates (``1994-31-02``), over-long integers and
     over-deep nesting are YAML errors with a line, instead of a bare ``ValueError`` or a

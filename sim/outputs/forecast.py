@@ -29,7 +29,12 @@ import pandas as pd
 
 from sim.core.errors import InputError
 from sim.core.files import file_sha256, write_parquet_atomic, write_text_atomic
-from sim.core.safeload import MAX_DATA_BYTES, parse_json, read_text_file, short_path, short_repr
+from sim.core.safeload import (
+    MAX_DATA_BYTES,
+    read_json_object,
+    short_path,
+    short_repr,
+)
 from sim.outputs.charts import DEFAULT_FORMATS, save_charts
 from sim.outputs.folders import MANIFEST_NAME, report_as, staged_output_dir
 from sim.outputs.manifest import Manifest, hash_files, manifest, manifest_json
@@ -104,14 +109,8 @@ def read_forecast(path: str | os.PathLike[str]) -> tuple[dict[str, Any], pd.Data
         InputError: not a regular readable file, not JSON, not a natosim forecast (a missing
             key or another format), or a members table missing or not the one recorded.
     """
-    path = Path(path)
-    if path.is_dir():
-        path = path / FORECAST_NAME
-    source = short_path(path)
-    text = read_text_file(path, limit=MAX_DATA_BYTES, what="forecast file")
-    content = parse_json(text, source)
-    if not isinstance(content, dict):
-        raise InputError(source, "", f"expected a JSON object (a {FORECAST_NAME})")
+    content, path, source = read_json_object(path, FORECAST_NAME, limit=MAX_DATA_BYTES,
+                                             what="forecast file", expected=f"a {FORECAST_NAME}")
     for key in REQUIRED:
         if key not in content:
             raise InputError(source, key, f"missing; not a natosim forecast file ({FORMAT})")

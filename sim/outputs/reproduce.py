@@ -28,8 +28,8 @@ from sim.core.files import file_sha256, regular_file_sha256
 from sim.core.safeload import (
     MAX_SCENARIO_BYTES,
     parse_json,
+    read_json_object,
     read_text_file,
-    short_path,
     short_repr,
 )
 from sim.outputs.folders import MANIFEST_NAME
@@ -91,14 +91,8 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
             strings, ``scenario`` an object with a sha256, ``data`` and ``files`` mappings of
             names to sha256).
     """
-    path = Path(path)
-    if path.is_dir():
-        path = path / MANIFEST_NAME
-    source = short_path(path)
-    text = read_text_file(path, limit=MAX_SCENARIO_BYTES, what="manifest file")
-    content = parse_json(text, source)
-    if not isinstance(content, dict):
-        raise InputError(source, "", "expected a JSON object (a natosim manifest)")
+    content, path, source = read_json_object(path, MANIFEST_NAME, limit=MAX_SCENARIO_BYTES,
+                                             what="manifest file", expected="a natosim manifest")
     if "command" not in content and "n_points" in content:
         raise InputError(source, "", "a sweep's sweep.json; a sweep is checked by running "
                          "its command again (it resumes and verifies), not by reproduce")
