@@ -116,7 +116,7 @@ def test_debug_shows_the_exception(tmp_path: Path) -> None:
     ("args", "fragments"),
     [
         (["--paradigm", "marxist"], ["marxist", ", ".join(PARADIGMS), "all"]),
-        (["--mode", "teacher"], ["teacher", "replay or free"]),
+        (["--mode", "history"], ["history", "replay, free or teacher"]),
         (["--replicas", "0"], ["--replicas"]),
         (["--seed", "-1"], ["--seed"]),
     ],

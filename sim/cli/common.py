@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 
 MODES = ("replay", "free")
+#: ``run`` and ``compare --counterfactual`` also take teacher mode: the observed record
+#: imposed year by year, with the scenario's ``history:`` edits (sim.data.history).
+TEACHER_MODES = (*MODES, "teacher")
 MAX_REPLICAS = 100_000
 MAX_PROCESSES = 64
 EXIT_INPUT = 2
@@ -165,6 +168,10 @@ ParadigmOption = Annotated[
                                   "[default: the first registered].")
 ]
 ModeOption = Annotated[str, typer.Option(help="replay (history forced) or free.")]
+TeacherModeOption = Annotated[str, typer.Option(
+    help="replay (inputs forced at their dates), free (enlargement decided by the model) or "
+         "teacher (the observed record imposed year by year, with the scenario's history: "
+         "edits).")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace earlier results.")]
 #: ``--processes`` when not given: in this process (see the module docstring).
 DEFAULT_PROCESSES = 1
@@ -285,11 +292,13 @@ def one_paradigm(value: str | None) -> str:
     return names[0]
 
 
-def check_run_options(mode: str, replicas: int, seed: int, option: str = "--replicas") -> None:
-    """Raise ParameterError for a mode, replica count (named ``option``) or seed the model
-    cannot use."""
-    if mode not in MODES:
-        raise ParameterError("--mode", "", f"unknown mode {mode!r}; choose {' or '.join(MODES)}")
+def check_run_options(mode: str, replicas: int, seed: int, option: str = "--replicas",
+                      modes: tuple[str, ...] = MODES) -> None:
+    """Raise ParameterError for a mode (one of ``modes``), replica count (named ``option``)
+    or seed the model cannot use."""
+    if mode not in modes:
+        raise ParameterError("--mode", "", f"unknown mode {mode!r}; choose "
+                             f"{', '.join(modes[:-1])} or {modes[-1]}")
     if not 1 <= replicas <= MAX_REPLICAS:
         raise ParameterError(option, "", f"expected 1 to {MAX_REPLICAS:,}, got {replicas}")
     check_seed(seed, "--seed")

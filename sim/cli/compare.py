@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from sim.cli.common import (
     DEFAULT_PROCESSES,
+    TEACHER_MODES,
     ForceOption,
     FormatOption,
-    ModeOption,
     ParadigmsOption,
     ParamsFileOption,
     ProcessesOption,
     ScenarioArg,
     SetOption,
+    TeacherModeOption,
     app,
     check_processes,
     check_run_options,
@@ -35,10 +36,6 @@ from sim.core.errors import ParameterError
 from sim.core.periods import parse_period
 from sim.outputs.manifest import write_command_manifest
 
-if TYPE_CHECKING:
-
-    pass
-
 
 @app.command()
 def compare(
@@ -54,7 +51,7 @@ def compare(
     calibration: Annotated[
         str, typer.Option(help="Years defining z-scores, trends and base rates.")
     ] = "1991-2007",
-    mode: ModeOption = "replay",
+    mode: TeacherModeOption = "replay",
     params: ParamsFileOption = None,
     out: Annotated[
         Path | None,
@@ -82,7 +79,12 @@ def compare(
     from sim.model.paradigms import PARADIGMS
 
     names = parse_paradigms(paradigms, list(PARADIGMS))
-    check_run_options(mode, replicas, seed)
+    check_run_options(mode, replicas, seed, modes=TEACHER_MODES)
+    if mode == "teacher" and counterfactual is None:
+        raise ParameterError("--mode", "teacher", "imposes the observed record, so a scorecard "
+                             "would score the record against itself; use it with "
+                             "--counterfactual (a scenario with history: edits), and score "
+                             "teacher-forced predictions with natosim likelihood")
     check_processes(processes)
     formats = parse_formats(chart_format)
     if counterfactual is None and (column != "R" or partner is not None):
@@ -185,7 +187,8 @@ def compare_counterfactual(
         div = diverge(*runs, column, partner=partner)
     except ValueError as err:
         raise ParameterError("--column", column, str(err)) from None
-    figure = plot_divergence(div, column, base.name, cf.name, partner)
+    figure = plot_divergence(div, column, base.name, cf.name, partner,
+                             changes=[(c.year, c.describe()) for c in visible])
     with staged_output_dir(out, force) as staging:
         write_csv_atomic(div, staging / "divergence.csv")
         charts = save_charts({"divergence.png": figure}, staging, formats)

@@ -120,7 +120,14 @@ def _make(loaded: Any, paradigms: list[str], origin: int, to: int, replicas: int
     meta = {**result.meta, "scenario": loaded.name}
     fans = pd.concat([table(summary["origin_state"]), table(summary["quantiles"])],
                      ignore_index=True)  # the fan starts from the filtered origin state
-    figures = _figures(fans, observed_history(observed, origin), projection, meta)
+    history, label = observed_history(observed, origin), "observed"
+    if projection.history_edits:  # draw the record the filter imposed, not the real one
+        from sim.runs.forecast import imposed_record
+
+        record = imposed_record(projection, observed)
+        history["S"] = pd.Series(record.S.astype(float), index=record.years)
+        label = "imposed record (edited)"
+    figures = _figures(fans, history, projection, meta, label)
     return write_forecast(out, force=force, summary=summary, figures=figures, meta=meta,
                           scenario=loaded, data_hashes=data.hashes,
                           observed_hashes=observed.hashes, command=command, formats=formats,
@@ -128,14 +135,15 @@ def _make(loaded: Any, paradigms: list[str], origin: int, to: int, replicas: int
 
 
 def _figures(quantiles: Any, history: dict[str, Any], projection: Any,
-             meta: dict[str, Any]) -> dict[str, Any]:
+             meta: dict[str, Any], label: str = "observed") -> dict[str, Any]:
     from sim.viz.plots.forecast import plot_assumptions, plot_fan
 
     note = assumptions_note(projection)
     figures = {}
     for component in FAN_COMPONENTS:
+        drawn = label if component == "S" else "observed"  # only S is an imposed component
         figures[f"fan_{component}.png"] = plot_fan(quantiles, component, history.get(component),
-                                                   projection.origin, meta, note)
+                                                   projection.origin, meta, note, drawn)
     inputs = projection.inputs
     series, rules = {}, {}
     for record in projection.paths:
@@ -166,8 +174,14 @@ def assumptions_note(projection: Any) -> str:
     held = "every input held at its origin value" if not given else (
         "inputs held at their origin values except " + ", ".join(given[:4])
         + (f" and {len(given) - 4} more" if len(given) > 4 else ""))
-    return (f"after {projection.origin}: {held}; membership "
+    note = (f"after {projection.origin}: {held}; membership "
             f"{projection.assumptions.membership}; see assumptions.png")
+    edits = [e.describe() for e in projection.history_edits]
+    if edits:  # a counterfactual record up to the origin: say so on every chart
+        note += ("\nrecord imposed up to the origin edited (counterfactual): "
+                 + "; ".join(edits[:3]) + (f" and {len(edits) - 3} more" if len(edits) > 3
+                                           else ""))
+    return note
 
 
 def _print_forecast(content: dict[str, Any], out: Path) -> None:

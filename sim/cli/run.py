@@ -10,14 +10,15 @@ import typer
 
 from sim.cli.common import (
     DEFAULT_PROCESSES,
+    TEACHER_MODES,
     ForceOption,
     FormatOption,
-    ModeOption,
     ParadigmsOption,
     ParamsFileOption,
     ProcessesOption,
     ScenarioArg,
     SetOption,
+    TeacherModeOption,
     app,
     check_processes,
     check_run_options,
@@ -96,7 +97,7 @@ def canonical_command(
 def run(
     scenario: ScenarioArg,
     paradigm: ParadigmsOption = "all",
-    mode: ModeOption = "replay",
+    mode: TeacherModeOption = "replay",
     replicas: Annotated[int, typer.Option(help="Replicas per paradigm.")] = 200,
     seed: Annotated[int, typer.Option(help="Seed shared by all paradigms.")] = 0,
     out: Annotated[
@@ -113,7 +114,7 @@ def run(
 
     paradigms = parse_paradigms(paradigm, list(PARADIGMS))
     formats = parse_formats(chart_format)
-    check_run_options(mode, replicas, seed)
+    check_run_options(mode, replicas, seed, modes=TEACHER_MODES)
     check_processes(processes)
     overrides = resolve_param_options(params, sets, paradigms)
     loaded = load_scenario_arg(scenario)

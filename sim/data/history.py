@@ -130,6 +130,22 @@ def build_history(inputs: Inputs, observed: Observed) -> History:
                    status0=np.asarray(inputs.status0, dtype=int))
 
 
+def imposed_history(scenario, inputs: Inputs, observed: Observed | None = None) -> History:
+    """The record teacher mode imposes: the observed one (:func:`build_history`), with the
+    scenario's ``history:`` edits applied (:func:`edit_history`).
+
+    Raises:
+        ScenarioError: an edit does not fit the record.
+    """
+    if observed is None:
+        from sim.data.observed import load_observed
+
+        observed = load_observed()
+    history = build_history(inputs, observed)
+    edits = getattr(scenario, "history", ())
+    return edit_history(history, edits, getattr(scenario, "source_file", str(scenario)))
+
+
 def empty_history(inputs: Inputs) -> History:
     """A history on the inputs' years and partners with no outcome recorded (all zeros):
     the template teacher-mode generation fills in."""
@@ -168,3 +184,114 @@ def outcomes(history: History, i: int, sets: RiskSets) -> dict[str, np.ndarray]:
         "invitation": history.invited[i, sets.invitation].astype(int),
         "accession": (history.status[i, sets.accession] >= 3).astype(int),
     }
+
+
+def episodes(values: np.ndarray, years: np.ndarray) -> list[tuple[int, int, int]]:
+    """``(first year, last year, level)`` of each run of equal positive values, in order."""
+    out: list[tuple[int, int, int]] = []
+    for i, v in enumerate(values):
+        if v > 0 and (i == 0 or values[i - 1] != v):
+            out.append((int(years[i]), int(years[i]), int(v)))
+        elif v > 0:
+            out[-1] = (out[-1][0], int(years[i]), int(v))
+    return out
+
+
+def edit_history(history: History, edits, source: str) -> History:
+    """The history with a scenario's ``history:`` edits applied in order (a new object).
+
+    Each edit acts on the record as the edits before it left it; the rules are those of
+    :class:`~sim.data.scenario.history_edits.HistoryEdit`. An edit that does not fit the
+    record (no episode or change in the year named, a year after the last imposed year, a
+    rung above the menu) is refused.
+
+    Raises:
+        ScenarioError: one line naming ``source``, ``history[i]`` and what was expected.
+    """
+    from sim.core.errors import ScenarioError
+
+    if not edits:
+        return history
+    out = history.copy()
+    for i, edit in enumerate(edits):
+        where = f"history[{i}]"
+        last = int(out.years[-1])
+        for key in ("year", "to"):
+            year = getattr(edit, key)
+            if year is not None and not int(out.years[0]) <= year <= last:
+                raise ScenarioError(source, f"{where}.{key}", f"{year} is after {last}, the "
+                                    "last year of the imposed record (a forecast's origin): "
+                                    "edit the record up to it; later years are forecast")
+        try:
+            if edit.act == "coercion":
+                _edit_coercion(out, edit)
+            else:
+                _edit_status(out, edit)
+        except ValueError as err:
+            raise ScenarioError(source, where, str(err)) from None
+    above = np.flatnonzero(out.menu < out.S)
+    if above.size:
+        t = int(above[0])
+        raise ScenarioError(source, "history", f"the edits leave S at rung {int(out.S[t])} in "
+                            f"{int(out.years[t])}, above the highest rung on offer then "
+                            f"({int(out.menu[t])}); add or shift an institution_offer milestone")
+    return out
+
+
+def _edit_coercion(h: History, edit) -> None:
+    j = h.partners.index(edit.partner)
+    years, column = h.years, h.F[:, j]
+    row = {int(y): k for k, y in enumerate(years)}
+    if edit.verb == "add":
+        start, n, level = row[edit.year], int(edit.years or 1), int(edit.level)
+    else:
+        found = [e for e in episodes(column, years) if e[0] == edit.year]
+        if not found:
+            listed = ", ".join(f"{a}-{b} level {v}" if a != b else f"{a} level {v}"
+                               for a, b, v in episodes(column, years)) or "none"
+            raise ValueError(f"no coercion episode toward {edit.partner} starts in {edit.year} "
+                             f"in the imposed record (its episodes: {listed})")
+        first, end, level = found[0]
+        column[row[first]:row[end] + 1] = 0
+        if edit.verb == "remove":
+            return
+        start, n = row[edit.to], end - first + 1
+    stop = min(start + n, len(years))  # an episode moved near the end is cut at the last year
+    column[start:stop] = np.maximum(column[start:stop], level)
+
+
+def _edit_status(h: History, edit) -> None:
+    S, years = h.S, h.years
+    row = {int(y): k for k, y in enumerate(years)}
+    before = np.concatenate([[0], S[:-1]])  # S at the end of the year before each row
+    changes = [int(y) for y, a, b in zip(years, before, S, strict=True) if a != b]
+    i = row[edit.year]
+    later = [y for y in changes if y > edit.year]
+    end = row[later[0]] if later else len(years)  # rows i..end-1 until the next change
+    if edit.verb == "add":
+        if edit.year in changes:
+            raise ValueError(f"S already changes in {edit.year} (to rung {int(S[i])}); remove "
+                             "or move that change first")
+        if int(edit.level) == int(before[i]):
+            raise ValueError(f"S is already at rung {edit.level} in {edit.year}: nothing changes")
+        S[i:end] = int(edit.level)
+        return
+    if edit.year not in changes:
+        listed = ", ".join(f"{y} (to {int(S[row[y]])})" for y in changes) or "none"
+        raise ValueError(f"S does not change in {edit.year} in the imposed record (its "
+                         f"changes: {listed})")
+    if edit.verb == "remove":
+        S[i:end] = before[i]
+        return
+    to = row[edit.to]
+    if edit.to > edit.year:
+        if to >= end:
+            raise ValueError(f"{edit.to} is not before the next change of S "
+                             f"({later[0]}); remove this change instead, or edit that one too")
+        S[i:to] = before[i]
+    else:
+        earlier = [y for y in changes if y < edit.year]
+        if earlier and edit.to <= earlier[-1]:
+            raise ValueError(f"{edit.to} is not after the previous change of S "
+                             f"({earlier[-1]}); move that one too")
+        S[to:i] = S[i]

@@ -53,6 +53,9 @@ class Projection:
             year) and ``path`` (the value used in every year after the origin).
         dropped: ids of input milestones dated after the origin inside the data.
         future: ids of input milestones after the data's end (the scenario's assumptions).
+        history_edits: the scenario's ``history:`` edits of the record imposed up to the
+            origin (:func:`sim.data.history.edit_history`).
+        source: the scenario file, for error messages.
     """
 
     inputs: Inputs
@@ -62,13 +65,16 @@ class Projection:
     paths: tuple[dict[str, Any], ...]
     dropped: tuple[str, ...]
     future: tuple[str, ...]
+    history_edits: tuple[Any, ...] = ()
+    source: str = ""
 
     def record(self) -> dict[str, Any]:
         """The JSON-ready description the manifest and the forecast file carry."""
         return {"origin": self.origin, "horizon": self.horizon,
                 "membership": self.assumptions.membership,
                 "paths": list(self.paths), "dropped_milestones": list(self.dropped),
-                "assumed_milestones": list(self.future)}
+                "assumed_milestones": list(self.future),
+                "history_edits": [e.describe() for e in self.history_edits]}
 
 
 def check_horizon(scenario: Scenario, origin: int, horizon: int) -> None:
@@ -91,6 +97,14 @@ def check_forecast(scenario: Scenario, origin: int, horizon: int) -> None:
     check_horizon(scenario, origin, horizon)
     _given_paths(scenario, scenario.assumptions or Assumptions(),
                  tuple(scenario.agents.partners), origin)
+    for i, edit in enumerate(scenario.history):
+        for key in ("year", "to"):
+            year = getattr(edit, key)
+            if year is not None and year > origin:
+                raise ScenarioError(scenario.source_file, f"history[{i}].{key}",
+                                    f"{year} is after the origin {origin}: history edits "
+                                    "change the record up to the origin; after it the model "
+                                    "decides (or use assumptions: for inputs)")
 
 
 def project_inputs(scenario: Scenario, data: Dataset, origin: int, horizon: int) -> Projection:
@@ -133,7 +147,8 @@ def project_inputs(scenario: Scenario, data: Dataset, origin: int, horizon: int)
                      fills=(*base.fills, f"after {origin}: inputs follow the forecast's "
                             "assumptions (hold the origin value unless a path is given)"))
     return Projection(inputs=inputs, origin=origin, horizon=horizon, assumptions=assumptions,
-                      paths=tuple(records), dropped=dropped, future=future)
+                      paths=tuple(records), dropped=dropped, future=future,
+                      history_edits=tuple(scenario.history), source=scenario.source_file)
 
 
 def _actor(field: str) -> str:

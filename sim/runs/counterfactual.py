@@ -17,6 +17,12 @@ from dataclasses import dataclass
 
 from sim.core.errors import ParameterError
 from sim.model.model import ENDOGENOUS_IN_FREE
+from sim.model.teacher import IMPOSED_IN_TEACHER
+
+#: ``Change.type`` of an edit of the imposed record (the scenario's ``history:`` key).
+HISTORY = "history"
+#: What each mode never applies among input milestones (it decides or imposes them).
+NOT_APPLIED = {"free": ENDOGENOUS_IN_FREE, "teacher": IMPOSED_IN_TEACHER}
 
 
 @dataclass(frozen=True)
@@ -26,9 +32,11 @@ class Change:
     Attributes:
         year: the first calendar year the difference can act in.
         what: ``added``, ``removed``, ``moved``, ``edited`` (milestones), ``partner added``,
-            ``partner removed`` or ``overrides``.
-        name: the milestone id or partner code.
-        type: the milestone type (``""`` for partners and overrides).
+            ``partner removed``, ``overrides``, or ``history`` (an edit of the imposed record
+            only one of the two scenarios makes).
+        name: the milestone id, partner code or the history edit (``remove coercion UKR 2014``).
+        type: the milestone type (``"history"`` for a history edit, ``""`` for partners and
+            overrides).
         role: the milestone role (``input``, ``observed``, ``context``; ``""`` otherwise).
     """
 
@@ -42,11 +50,15 @@ class Change:
         """Whether a run in ``mode`` can act on this difference at all."""
         if not self.type:  # partners and overrides change every mode's inputs
             return True
+        if self.type == HISTORY:  # the imposed record exists in teacher mode only
+            return mode == "teacher"
         if self.role != "input":  # observed and context milestones are never applied
             return False
-        return not (mode == "free" and self.type in ENDOGENOUS_IN_FREE)
+        return self.type not in NOT_APPLIED.get(mode, ())
 
     def describe(self) -> str:
+        if self.type == HISTORY:
+            return f"history: {self.name}"
         return f"{self.name} {self.what} ({self.year})"
 
 
@@ -80,6 +92,13 @@ def changes(base, counterfactual) -> list[Change]:
     found += [Change(start, "partner removed", p) for p in base_partners - cf_partners]
     if (base.partner_overrides or {}) != (counterfactual.partner_overrides or {}):
         found.append(Change(start, "overrides", "partner_overrides"))
+    old_edits = {e.describe(): e for e in getattr(base, "history", ())}
+    for text, edit in {e.describe(): e for e in getattr(counterfactual, "history", ())}.items():
+        if text not in old_edits:
+            found.append(Change(edit.first_year, HISTORY, text, HISTORY, HISTORY))
+    for text, edit in old_edits.items():
+        if text not in {e.describe() for e in getattr(counterfactual, "history", ())}:
+            found.append(Change(edit.first_year, HISTORY, f"not: {text}", HISTORY, HISTORY))
     return sorted(found, key=lambda c: (c.year, c.name))
 
 
@@ -100,6 +119,16 @@ def check_visible(base, counterfactual, mode: str, source: str) -> list[Change]:
     if visible:
         return visible
     shown = ", ".join(c.name for c in found[:4]) + (", ..." if len(found) > 4 else "")
+    if any(c.type == HISTORY for c in found):
+        raise ParameterError("--mode", mode, f"{source} edits the imposed record ({shown}), "
+                             "which exists only in --mode teacher (and in forecasts, up to "
+                             f"the origin); --mode {mode} simulates those decisions, so the "
+                             "divergence would be 0 by construction: use --mode teacher")
+    if mode == "teacher" and any(c.role == "input" for c in found):
+        raise ParameterError("--mode", mode, f"{source} differs from '{base.name}' only in "
+                             f"partner-status milestones ({shown}), which --mode teacher "
+                             "imposes from the observed record, so the divergence would be 0 "
+                             "by construction; use --mode replay")
     if mode == "free" and any(c.role == "input" for c in found):
         reason = (f"differs from '{base.name}' only in partner-status milestones ({shown}), "
                   "which --mode free does not apply (the chassis decides partner status "
@@ -111,7 +140,9 @@ def check_visible(base, counterfactual, mode: str, source: str) -> list[Change]:
         "--counterfactual", source,
         f"differs from '{base.name}' only in observed or context milestones ({shown}), which "
         "the model never applies (they are drawn on charts): the divergence would be 0; "
-        "change input milestones instead")
+        "change input milestones instead, or, to change Russia's acts or the dyad's "
+        "institutional decisions, edit the imposed record with the scenario key 'history:' "
+        "and run --mode teacher (docs/scenarios.md)")
 
 
 def table_years(years, change_years, *, every: int = 4, around: tuple[int, int] = (1, 2)

@@ -76,9 +76,14 @@ def run_ensemble(
 
     if inputs is None:
         scenario, data, inputs = resolve(scenario, data)
+    history = None
+    if mode == "teacher":  # the observed record imposed, with the scenario's history edits
+        from sim.data.history import imposed_history
+
+        history = imposed_history(scenario, inputs)
     model = NatoRussiaModel(
         paradigm=paradigm, mode=mode, replicas=replicas, rng=seed, inputs=inputs,
-        **split_params(paradigm, params),
+        history=history, **split_params(paradigm, params),
     )
     records = model.run().records()
     records.meta.update(_meta(scenario, inputs, mode, seed, replicas))
@@ -144,6 +149,8 @@ def _meta(scenario, inputs: Inputs, mode: str, seed: int, replicas: int) -> dict
         "period": [int(inputs.years[0]), int(inputs.years[-1])],
         "mode": mode, "seed": seed, "replicas": replicas,
         "milestones": milestones, "fills": list(inputs.fills),
+        **({"history_edits": [e.describe() for e in getattr(scenario, "history", ())]}
+           if mode == "teacher" else {}),
     }
 
 

@@ -7,6 +7,8 @@
    year from the stream ``(seed, 1)``). At the end of the origin year every particle carries
    the observed S, coercion levels and partner statuses, and its own latent state (R, arming,
    the paradigm's memory, coercion propensity, alignment) drawn from the filter's posterior.
+   A scenario's ``history:`` edits (a counterfactual record: no Crimea, no 2014 suspension)
+   change the record imposed and weighted, so the latent states follow the changed history.
 2. **Forward.** From the next year on the same model simulates its decisions: institutions
    and coercion always; partner enlargement by the model (``membership: free``) or held at
    the origin statuses (``hold``, the default), with the scenario's partner milestones after
@@ -25,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.data.history import build_history
+from sim.data.history import History, build_history, edit_history
 from sim.data.projection import Projection
 from sim.model.model import Milestone, NatoRussiaModel
 from sim.model.teacher import IMPOSED_IN_TEACHER, reindex
@@ -73,20 +75,28 @@ class Forecast:
         return [e.paradigm for e in self.ensembles]
 
 
+def imposed_record(projection: Projection, observed: Any) -> History:
+    """The record the filter imposes up to the origin: the observed one, with the scenario's
+    ``history:`` edits (a counterfactual record) applied."""
+    inputs, origin = projection.inputs, projection.origin
+    n_known = origin - int(inputs.years[0]) + 1
+    known = replace(inputs, years=inputs.years[:n_known], active=inputs.active[:n_known])
+    return edit_history(build_history(known, observed), projection.history_edits,
+                        projection.source)
+
+
 def forecast_ensemble(projection: Projection, observed: Any, paradigm: str, *,
                       replicas: int, seed: int,
                       params: Mapping[str, Any] | None = None) -> Ensemble:
     """Filter K particles of one paradigm to the origin, then simulate to the horizon."""
     inputs, origin = projection.inputs, projection.origin
-    n_known = origin - int(inputs.years[0]) + 1
-    known = replace(inputs, years=inputs.years[:n_known], active=inputs.active[:n_known])
-    history = build_history(known, observed)
+    history = imposed_record(projection, observed)  # with a counterfactual's edits, if any
     values = split_params(paradigm, dict(params or {}))
     model = NatoRussiaModel(inputs=inputs, paradigm=paradigm, mode="teacher", history=history,
                             replicas=int(replicas), rng=int(seed), **values)
     resample = np.random.default_rng((int(seed), 1))
     loglik = 0.0
-    for year in known.years:
+    for year in history.years:
         model.run_until(float(year) + 1.0)
         q = np.maximum(model.teacher.last.observed_probability(), FLOOR)
         logw = np.log(q).sum(axis=1)
@@ -122,6 +132,7 @@ def run_forecast(projection: Projection, observed: Any, paradigms: Sequence[str]
             "paradigms": list(paradigms),
             "params": {e.paradigm: e.params for e in ensembles},
             "filter_loglik": {e.paradigm: e.filter_loglik for e in ensembles},
-            "start": "teacher-forced particle filter to the origin"}
+            "start": "teacher-forced particle filter to the origin",
+            "history_edits": [e.describe() for e in projection.history_edits]}
     return Forecast(projection=projection, ensembles=ensembles, replicas=int(replicas),
                     seed=int(seed), meta=meta)

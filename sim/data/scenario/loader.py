@@ -181,6 +181,7 @@ def _own_fields(spec: ScenarioFile) -> dict[str, Any]:
         "milestones": spec.milestones,
         "partner_overrides": spec.partner_overrides,
         "assumptions": spec.assumptions,
+        "history": spec.history,
     }
 
 
@@ -233,6 +234,7 @@ def _merge(
         "shift": spec.shift,
         "partner_overrides": overrides,
         "assumptions": spec.assumptions if spec.assumptions is not None else base.assumptions,
+        "history": (*base.history, *spec.history),  # the base's edits first, then this file's
     }
     return fields, [origin for _, origin in kept]
 

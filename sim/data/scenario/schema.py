@@ -12,6 +12,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from sim.core.files import sha256_bytes
 from sim.data.scenario.assumptions import Assumptions
+from sim.data.scenario.history_edits import HistoryEdit
 from sim.data.scenario.milestone import Milestone
 from sim.data.scenario.vocabulary import (
     BLOC_ACTORS,
@@ -130,6 +131,7 @@ class ScenarioFile(Frozen):
     shift: dict[str, dt.date] = Field(default_factory=dict)
     partner_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
     assumptions: Assumptions | None = None
+    history: tuple[HistoryEdit, ...] = ()
 
     @field_validator("shift", mode="before")
     @classmethod
@@ -206,6 +208,7 @@ class Scenario(Frozen):
     shift: dict[str, dt.date] = Field(default_factory=dict)
     partner_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
     assumptions: Assumptions | None = None
+    history: tuple[HistoryEdit, ...] = ()
     _source_file: str = PrivateAttr(default="")
     _observed_edits: tuple[str, ...] = PrivateAttr(default=())
     _source_files: tuple[str, ...] = PrivateAttr(default=())
@@ -256,6 +259,15 @@ class Scenario(Frozen):
                             f"'{m.id}' names partner '{code}', which is not in agents.partners",
                         )
         check_offers(self.milestones)
+        for i, edit in enumerate(self.history):
+            if edit.partner is not None and edit.partner not in partners:
+                raise KeyedError(("history", i, "partner"),
+                                 f"'{edit.partner}' is not in agents.partners")
+            for key in ("year", "to"):
+                year = getattr(edit, key)
+                if year is not None and not self.period.start <= year <= self.period.end:
+                    raise KeyedError(("history", i, key), f"{year} is outside the period "
+                                     f"{self.period.start}-{self.period.end}")
         for iso in self.partner_overrides:
             if iso not in partners:
                 raise KeyedError(("partner_overrides", iso), f"'{iso}' is not in agents.partners")
@@ -266,13 +278,13 @@ class Scenario(Frozen):
         """SHA-256 of the resolved scenario as canonical JSON (sorted keys, no whitespace).
 
         Covers name, description, period, agents, milestones and partner_overrides, so two
-        files that resolve to the same scenario hash the same, and ``assumptions`` when given
-        (a scenario without them hashes as before the key existed).
+        files that resolve to the same scenario hash the same, and ``assumptions`` and
+        ``history`` when given (a scenario without them hashes as before the keys existed).
         """
         keys = {"name", "description", "period", "agents", "milestones", "partner_overrides"}
-        content = self.model_dump(
-            mode="json", include=keys | ({"assumptions"} if self.assumptions else set()),
-        )
+        keys |= {"assumptions"} if self.assumptions else set()
+        keys |= {"history"} if self.history else set()
+        content = self.model_dump(mode="json", include=keys)
         text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return sha256_bytes(text.encode("utf-8"))
 

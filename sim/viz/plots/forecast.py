@@ -39,8 +39,10 @@ LABELS = {
 
 
 def plot_fan(quantiles: pd.DataFrame, component: str, history: pd.Series | None,
-             origin: int, meta: Mapping[str, Any], note: str = "") -> Figure:
-    """One component's fan chart, one panel per paradigm (in the order of ``quantiles``)."""
+             origin: int, meta: Mapping[str, Any], note: str = "",
+             history_label: str = "observed") -> Figure:
+    """One component's fan chart, one panel per paradigm (in the order of ``quantiles``);
+    ``history`` drawn as ``history_label`` (e.g. the edited record a counterfactual imposed)."""
     import matplotlib as mpl
 
     rows = quantiles[quantiles["component"] == component]
@@ -64,7 +66,7 @@ def plot_fan(quantiles: pd.DataFrame, component: str, history: pd.Series | None,
             if history is not None and not history.empty:
                 hist = history.loc[:origin]
                 ax.plot(hist.index.to_numpy(dtype=float) + 1.0, hist.to_numpy(dtype=float),
-                        color=OBSERVED, lw=1.2, label="observed")
+                        color=OBSERVED, lw=1.2, label=history_label)
             ax.axvline(origin + 1.0, color="#777777", ls=":", lw=1)
             ax.set_title(paradigm)
             ax.set_xlabel("year (state on 31 December)")

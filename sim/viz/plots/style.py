@@ -125,6 +125,11 @@ def footnote_text(meta: Mapping[str, Any]) -> str:
 def footnote(fig: Figure, meta: Mapping[str, Any], extra: str = "") -> None:
     """Print the provenance line (and ``extra``) at the bottom left of ``fig``."""
     text = footnote_text(meta) + (f" · {extra}" if extra else "")
+    lines = text.count("\n") + 1
+    engine = fig.get_layout_engine()
+    if lines > 1 and isinstance(engine, ConstrainedLayoutEngine):  # room for every line
+        bottom = (0.13 * lines + 0.03) / fig.get_figheight()
+        engine.set(rect=(0, bottom, 1, 1 - bottom))
     fig.text(0.01, 0.008, text, fontsize=7, color="#555555", ha="left", va="bottom")
 
 
