@@ -182,9 +182,12 @@ def test_compare_charts_return_figures(observed) -> None:
     records = make_records()
     comparison = cmp.score_windows(records, observed, [(1991, 1998)], (1991, 1996))
     fig = plots.plot_observed_vs_simulated(records, observed, calibration=(1991, 1996))
-    assert isinstance(fig, Figure) and len(fig.axes) == 5
+    # O4, O1 x2, O2, then O3 as one stacked-shares panel per paradigm (2 here)
+    assert isinstance(fig, Figure) and len(fig.axes) == 4 + 2
     observed_lines = [a for ax in fig.axes for a in ax.get_children() if a.get_gid() == "observed"]
-    assert len(observed_lines) == 5
+    assert len(observed_lines) == 4
+    status = [ax for ax in fig.axes if any(a.get_gid() == "observed-S" for a in ax.lines)]
+    assert [ax.get_ylabel() for ax in status] == list(records.paradigms)
     heat = plots.plot_scorecard(comparison.scorecard(), comparison.aggregate(), records.meta)
     assert isinstance(heat, Figure)
     values = [t.get_text() for ax in heat.axes for t in ax.texts if t.get_gid() == "skill-value"]

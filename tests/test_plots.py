@@ -41,16 +41,78 @@ def test_relation_medians_are_plotted_at_year_end(fake_records) -> None:
     np.testing.assert_allclose(line.get_ydata(), expected.to_numpy())
 
 
-def test_status_chart_labels_levels(fake_records) -> None:
-    fig = plots.plot_status(fake_records)
-    panels = [ax for ax in fig.axes if ax.images]
-    assert [ax.get_title(loc="left") for ax in panels] == list(FAKE_PARADIGMS)
-    labels = [t.get_text() for t in panels[0].get_yticklabels()]
-    assert labels == [f"{k} {v}" for k, v in S_LABELS.items()]
-    assert all(len(_gids(ax, "median-")) == 1 for ax in panels)
-    shares = panels[0].images[0].get_array()
-    assert shares.shape == (len(S_LABELS), len(FAKE_YEARS))
+def _tiny_status_records(fake_records):
+    """Two years of the fake records, realist's four replicas at hand-set rungs:
+    1991: S = 0, 2, 2, 4 and 1992: S = 3, 3, 3, 1."""
+    series = fake_records.series[fake_records.series["year"] <= 1992].copy()
+    hand = {(0, 1991): 0, (1, 1991): 2, (2, 1991): 2, (3, 1991): 4,
+            (0, 1992): 3, (1, 1992): 3, (2, 1992): 3, (3, 1992): 1}
+    for (replica, year), s in hand.items():
+        row = ((series["paradigm"] == "realist") & (series["replica"] == replica)
+               & (series["year"] == year))
+        series.loc[row, "S"] = s
+    partners = fake_records.partners[fake_records.partners["year"] <= 1992]
+    return dataclasses.replace(fake_records, series=series, partners=partners)
+
+
+def _area(collection) -> float:
+    """The area of a filled polygon (shoelace), in share x years."""
+    (path,) = collection.get_paths()
+    x, y = path.vertices[:, 0], path.vertices[:, 1]
+    return abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))) / 2
+
+
+def test_status_shares_are_the_share_of_replicas_at_each_rung(fake_records) -> None:
+    records = _tiny_status_records(fake_records)
+    shares = plots.status_shares(records, "realist")
+    # counted by hand: 1991 one of four at 0, two at 2, one at 4; 1992 one at 1, three at 3
+    assert shares[1991].tolist() == [0.25, 0.0, 0.5, 0.0, 0.25]
+    assert shares[1992].tolist() == [0.0, 0.25, 0.0, 0.75, 0.0]
     np.testing.assert_allclose(shares.sum(axis=0), 1.0)
+
+
+def test_status_chart_stacks_the_shares_with_the_observed_status_on_top(fake_records) -> None:
+    """One panel per paradigm; each rung's opaque area, stacked, covers its share of the
+    replicas in each calendar year (area = the sum of its yearly shares, a year being 1
+    wide); the areas fill the panel (every year sums to 1); the observed S sits at its
+    rung's height, (k + 0.5) / 5; the legend names every rung."""
+    import pandas as pd
+
+    records = _tiny_status_records(fake_records)
+    observed = dataclasses.make_dataclass("Obs", ["status"])(pd.Series({1990: 1, 1991: 4,
+                                                                        1992: 0}))
+    fig = plots.plot_status(records, observed)
+    panels = [ax for ax in fig.axes if _gids(ax, "status-share-")]
+    assert [ax.get_title(loc="left") for ax in panels] == list(FAKE_PARADIGMS)
+    realist = panels[0]
+    areas = {c.get_gid(): c for c in realist.collections}
+    expected = {0: 0.25, 1: 0.25, 2: 0.5, 3: 0.75, 4: 0.25}  # shares 1991 + 1992, by hand
+    for rung, area in expected.items():
+        fill = areas[f"status-share-{rung}"]
+        assert _area(fill) == pytest.approx(area)
+        assert fill.get_alpha() in (None, 1.0)  # opaque
+    assert sum(_area(c) for c in areas.values()) == pytest.approx(2.0)  # 2 years x share 1
+    assert len({tuple(c.get_facecolor()[0]) for c in areas.values()}) == len(S_LABELS)
+    (line,) = [a for a in realist.lines if a.get_gid() == "observed-S"]
+    np.testing.assert_allclose(line.get_xdata(), [1991, 1992, 1993])  # 1990 is not in the run
+    np.testing.assert_allclose(line.get_ydata(), [0.9, 0.1, 0.1])  # rungs 4, 0 at (k + .5)/5
+    names = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert [f"{k} {v}" for k, v in S_LABELS.items()] == sorted(n for n in names if n[0].isdigit())
+
+
+def test_rung_colours_darken_with_the_rung() -> None:
+    """The order of the rungs reads in grey scale: relative luminance (WCAG) falls from
+    rung 0 to rung 4, by a visible step each time."""
+    from matplotlib.colors import to_rgb
+
+    def luminance(color: str) -> float:
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+               for c in to_rgb(color)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    values = [luminance(c) for c in plots.RUNG_COLORS]
+    assert len(values) == len(S_LABELS)
+    assert all(a - b > 0.04 for a, b in zip(values, values[1:], strict=False))
 
 
 def test_alignment_heatmap_panels(fake_records) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import threading
 import warnings
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import matplotlib
@@ -25,11 +24,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from sim.data.observed import load_observed
 from sim.model.records import S_LABELS
 from sim.viz.observed_marks import (
     mark_scored_events,
     number_milestones,
+    observed_record,
     scored_events,
     whole_year_ticks,
 )
@@ -61,12 +60,6 @@ def milestone_time(model: NatoRussiaModel, milestone) -> float:
         return times[milestone.id]
     d = milestone.date
     return d.year + (d.timetuple().tm_yday - 1) / 365.25
-
-
-@lru_cache(maxsize=1)
-def observed_record():
-    """The shipped observed record, read once per process."""
-    return load_observed()
 
 
 def live_figure(height: float) -> Figure:

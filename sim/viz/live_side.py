@@ -31,12 +31,16 @@ from sim.viz.live import (
     input_milestones,
     live_figure,
     milestone_time,
-    observed_record,
     replace_band,
     series_quantiles,
     time_axes,
 )
-from sim.viz.observed_marks import number_milestones, scored_events, whole_year_ticks
+from sim.viz.observed_marks import (
+    number_milestones,
+    observed_record,
+    scored_events,
+    whole_year_ticks,
+)
 from sim.viz.plots import STYLE, paradigm_look
 
 if TYPE_CHECKING:

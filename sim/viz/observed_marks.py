@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.data.observed import load_observed
+from sim.data.observed import Observed, load_observed
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,9 +72,15 @@ def force_onsets(coercion: pd.DataFrame, min_level: int = FORCE_LEVEL) -> list[S
 
 
 @lru_cache(maxsize=1)
+def observed_record() -> Observed:
+    """The shipped observed record, read once per process."""
+    return load_observed()
+
+
+@lru_cache(maxsize=1)
 def scored_events() -> tuple[ScoredEvent, ...]:
     """The scored force onsets of the shipped observed record (read once)."""
-    return tuple(force_onsets(load_observed().coercion))
+    return tuple(force_onsets(observed_record().coercion))
 
 
 def mark_scored_events(ax: Axes, events: tuple[ScoredEvent, ...] | list[ScoredEvent],

@@ -5,6 +5,8 @@ One module per command's charts, on a shared look (:mod:`.style`):
 - :mod:`.style`: rc style, the paradigm palette (registry order, Okabe–Ito, a line style and
   marker each), figure, footnote, date axis and milestones;
 - :mod:`.run`: relation, status, partner alignment and arming charts of ``natosim run``;
+- :mod:`.status`: institutional status S as stacked shares of replicas per rung (run,
+  compare, validate and the explorer);
 - :mod:`.compare`: observed against simulated and the coercion events of ``natosim compare``;
 - :mod:`.scorecard`: the skill heatmap of ``compare`` and ``validate``;
 - :mod:`.validation`: the train/test split and skill by horizon of ``natosim validate``;
@@ -33,9 +35,14 @@ from sim.viz.plots.run import (
     plot_arming,
     plot_relation,
     plot_status,
-    status_shares,
 )
 from sim.viz.plots.scorecard import plot_scorecard
+from sim.viz.plots.status import (
+    RUNG_COLORS,
+    draw_status_shares,
+    rung_legend_handles,
+    status_shares,
+)
 from sim.viz.plots.style import (
     BAND,
     NATO_COLOR,
@@ -71,12 +78,14 @@ __all__ = [
     "PARADIGM_LINESTYLES",
     "PARADIGM_MARKERS",
     "PARADIGM_PALETTE",
+    "RUNG_COLORS",
     "RUSSIA_COLOR",
     "SPLIT_COLOR",
     "STYLE",
     "Look",
     "alignment_matrix",
     "compare_verdict_table",
+    "draw_status_shares",
     "ensemble_bands",
     "event_probabilities",
     "footnote_text",
@@ -95,6 +104,7 @@ __all__ = [
     "plot_skill_by_horizon",
     "plot_status",
     "plot_verdict",
+    "rung_legend_handles",
     "status_shares",
     "summary_table",
     "validation_verdict_table",

@@ -8,7 +8,8 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
-from sim.model.records import S_LABELS, Records
+from sim.model.records import Records
+from sim.viz.plots.status import draw_status_shares, rung_legend_handles, status_shares
 from sim.viz.plots.style import (
     STYLE,
     X_LABEL,
@@ -80,7 +81,6 @@ def _draw_compare_panel(ax: Axes, records: Records, observed: Any, key: str,
                         calibration: tuple[int, int]) -> None:
     title, column, attr, ylabel, scale, zscored = COMPARE_PANELS[key]
     bands = ensemble_bands(records, column)
-    step = "pre" if column == "S" else None
     for i, paradigm in enumerate(records.paradigms):
         part = bands[bands["paradigm"] == paradigm].sort_values("year")
         if zscored:
@@ -88,18 +88,16 @@ def _draw_compare_panel(ax: Axes, records: Records, observed: Any, key: str,
         x = part["year"].to_numpy(dtype=float) + 1.0
         look = paradigm_look(paradigm, i)
         color = look.color
-        light, dark = (0.05, 0.10) if step else (0.10, 0.22)  # S is often bimodal: fainter
-        ax.fill_between(x, part["lo95"] * scale, part["hi95"] * scale, color=color, alpha=light,
-                        lw=0, step=step)
-        ax.fill_between(x, part["lo80"] * scale, part["hi80"] * scale, color=color, alpha=dark,
-                        lw=0, step=step)
+        ax.fill_between(x, part["lo95"] * scale, part["hi95"] * scale, color=color, alpha=0.10,
+                        lw=0)
+        ax.fill_between(x, part["lo80"] * scale, part["hi80"] * scale, color=color, alpha=0.22,
+                        lw=0)
         ax.plot(x, part["median"] * scale, color=color, ls=look.linestyle, lw=1.6, label=paradigm,
-                drawstyle="steps-pre" if step else "default", gid=f"median-{paradigm}")
+                gid=f"median-{paradigm}")
     obs = _observed_panel_series(observed, attr, zscored, calibration)
     obs = obs[obs.index.isin(records.years)]
     ax.plot(obs.index.to_numpy(dtype=float) + 1.0, obs.to_numpy() * scale, color=OBSERVED_COLOR,
-            lw=1.4, marker="o", ms=2.2, label="observed", zorder=5,
-            drawstyle="steps-pre" if step else "default", gid="observed")
+            lw=1.4, marker="o", ms=2.2, label="observed", zorder=5, gid="observed")
     ax.axvspan(calibration[0], calibration[1] + 1.0, color=CALIBRATION_COLOR, alpha=0.6, lw=0,
                zorder=0, gid="calibration")
     if key == "O4":  # the milestone labels sit above this panel: title inside the axes
@@ -108,9 +106,25 @@ def _draw_compare_panel(ax: Axes, records: Records, observed: Any, key: str,
     else:
         ax.set_title(title, loc="left", fontsize=9)
     ax.set_ylabel(ylabel)
-    if column == "S":
-        ax.set_yticks(list(S_LABELS))
-        ax.set_ylim(-0.3, max(S_LABELS) + 0.3)
+
+
+def status_panel_keys(records: Records) -> list[str]:
+    """The mosaic keys of the O3 small multiples, one per paradigm (``O3 <paradigm>``)."""
+    return [f"O3 {paradigm}" for paradigm in records.paradigms]
+
+
+def _draw_status_panels(axes: dict[str, Axes], records: Records, observed: Any) -> None:
+    """O3 as small multiples: per paradigm the stacked shares of replicas at each rung,
+    the observed S on top (opaque: the calibration window is not shaded here)."""
+    keys = status_panel_keys(records)
+    for i, (key, paradigm) in enumerate(zip(keys, records.paradigms, strict=True)):
+        ax = axes[key]
+        draw_status_shares(ax, status_shares(records, paradigm), observed.status)
+        ax.set_ylabel(paradigm, color=paradigm_look(paradigm, i).color, fontsize=7,
+                      fontweight="bold")
+    top = axes[keys[0]]
+    top.set_title(COMPARE_PANELS["O3"][0] + ": share of replicas at each rung", loc="left",
+                  fontsize=9)
 
 
 def plot_observed_vs_simulated(records: Records, observed: Any,
@@ -119,8 +133,10 @@ def plot_observed_vs_simulated(records: Records, observed: Any,
 
     O4 (a Goldstein sum) and R (in [−1, 1]) have different units, so both are drawn as
     z-scores with their own calibration mean and sd, as the scorecard scores them; O1 and O2
-    are in the model's own units. Input milestones are grey lines (labelled on the top panel)
-    and the calibration window is shaded.
+    are in the model's own units. O3, the institutional status S, is one small panel per
+    paradigm: the share of replicas at each rung stacked by calendar year, the observed S on
+    top (:mod:`.status`). Input milestones are grey lines (labelled on the top panel) and the
+    calibration window is shaded.
 
     Args:
         records: one or more paradigms' ensembles.
@@ -128,31 +144,38 @@ def plot_observed_vs_simulated(records: Records, observed: Any,
         calibration: first and last calibration year.
 
     Returns:
-        A figure with five panels (O4; O1 milex and burden; O2; O3).
+        A figure with O4; O1 milex and burden; O2; and one O3 panel per paradigm.
     """
     require_rows(records.series, "series")
-    layout = [["O4", "O4"], ["O1 milex", "O1 burden"], ["O2", "O3"]]
+    status_keys = status_panel_keys(records)
+    layout = [["O4", "O4"], ["O1 milex", "O1 burden"], ["O2", [[k] for k in status_keys]]]
     with matplotlib.rc_context(STYLE):
         fig = new_figure(10.0, 10.0)
         axes = fig.subplot_mosaic(layout, sharex=True)
         for key in COMPARE_PANELS:
-            _draw_compare_panel(axes[key], records, observed, key, calibration)
+            if key != "O3":
+                _draw_compare_panel(axes[key], records, observed, key, calibration)
+        _draw_status_panels(axes, records, observed)
         milestones = input_milestones(records.meta)
         span = finish_time_axis(axes["O4"], records)
         mark_milestones(axes["O4"], milestones, span)
         times = sorted({round(float(m["time"]), 2) for m in milestones})
-        for key in ("O1 milex", "O1 burden", "O2", "O3"):
+        for key in ("O1 milex", "O1 burden", "O2"):
             for time in times:
                 axes[key].axvline(time, color="#888888", lw=0.4, alpha=0.4, zorder=0,
                                   gid="milestone")
-        for key in ("O4", "O1 milex", "O1 burden"):
+        for key in ("O4", "O1 milex", "O1 burden", *status_keys[:-1]):
             axes[key].set_xlabel("")
-        axes["O3"].set_xlabel(X_LABEL)
+        axes["O2"].set_xlabel(X_LABEL)
+        axes[status_keys[-1]].set_xlabel(X_LABEL)
         # under the panels, not on them: a train | test label or the data stay visible
         handles, labels = axes["O4"].get_legend_handles_labels()
         fig.get_layout_engine().set(rect=(0, 0.075, 1, 0.925))  # room for it over the note
-        fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.022),
+        fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.3, 0.022),
                    ncols=len(labels), title="median, 80 % and 95 % bands over replicas",
+                   title_fontsize=7)
+        fig.legend(handles=rung_legend_handles(), loc="lower center", ncols=3, fontsize=6.5,
+                   bbox_to_anchor=(0.77, 0.022), title="O3 panels: S rung (share of replicas)",
                    title_fontsize=7)
         fig.suptitle(f"Observed vs simulated · {records.meta.get('scenario', '')}",
                      fontweight="bold", fontsize=10)

@@ -8,10 +8,10 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
-from sim.model.records import S_LABELS, Records
-from sim.viz.observed_marks import mark_scored_events, scored_events
+from sim.model.records import Records
+from sim.viz.observed_marks import mark_scored_events, observed_record, scored_events
+from sim.viz.plots.status import draw_status_shares, rung_legend_handles, status_shares
 from sim.viz.plots.style import (
-    BAND,
     STYLE,
     X_LABEL,
     finish_time_axis,
@@ -62,74 +62,40 @@ def plot_relation(records: Records) -> Figure:
     return fig
 
 
-def status_shares(records: Records, paradigm: str) -> pd.DataFrame:
-    """Share of replicas in each status S (rows 0..4) by year (columns)."""
-    part = records.series[records.series["paradigm"] == paradigm]
-    counts = pd.crosstab(part["S"], part["year"], normalize="columns")
-    return counts.reindex(index=list(S_LABELS), columns=records.years, fill_value=0.0)
+def plot_status(records: Records, observed: Any | None = None) -> Figure:
+    """Institutional status S(t): one panel per paradigm, the share of replicas at each rung
+    stacked by calendar year (:mod:`.status`), the observed S (O3) drawn on top.
 
+    S is often bimodal across replicas, which a median-and-band chart would hide.
 
-def plot_status(records: Records) -> Figure:
-    """Institutional status S(t): one panel per paradigm, share of replicas in each S.
-
-    Each cell is a calendar year (from ``y`` to ``y + 1``) and a status level, shaded by the
-    share of replicas there at the end of the year; the line is the median. S is often
-    bimodal across replicas, which a median-and-band chart would hide.
+    Args:
+        records: one or more paradigms' ensembles.
+        observed: the observed record (:class:`sim.data.observed.Observed`); the shipped one
+            when not given. Its S is drawn where its years overlap the run's.
     """
     require_rows(records.series, "series")
     paradigms = records.paradigms
-    bands = records.quantiles("S", BAND)
+    status = (observed if observed is not None else observed_record()).status
     years = records.years
-    extent = (years[0], years[-1] + 1.0, -0.5, max(S_LABELS) + 0.5)
     with matplotlib.rc_context({**STYLE, "axes.grid": False}):
-        fig = new_figure(9.0, 1.0 + 1.5 * len(paradigms))
+        fig = new_figure(9.0, 1.3 + 1.25 * len(paradigms))
         axes = np.atleast_1d(fig.subplots(len(paradigms), 1, sharex=True, squeeze=False)[:, 0])
-        image = None
         for i, (ax, paradigm) in enumerate(zip(axes, paradigms, strict=True)):
-            shares = status_shares(records, paradigm).to_numpy(dtype=float)
-            image = ax.imshow(
-                shares,
-                origin="lower",
-                extent=extent,
-                aspect="auto",
-                cmap="Greys",
-                vmin=0.0,
-                vmax=1.0,
-                interpolation="nearest",
-            )
-            part = bands[bands["paradigm"] == paradigm].sort_values("year")
-            x, (_, q50, _) = _calendar_steps(part)
-            look = paradigm_look(paradigm, i)
-            ax.plot(
-                x,
-                q50,
-                drawstyle="steps-pre",
-                color=look.color,
-                ls=look.linestyle,
-                lw=2.0,
-                label=f"{paradigm} median",
-                gid=f"median-{paradigm}",
-            )
-            ax.set_yticks(list(S_LABELS), [f"{k} {v}" for k, v in S_LABELS.items()])
-            ax.set_title(paradigm, loc="left", fontsize=9)
+            draw_status_shares(ax, status_shares(records, paradigm), status)
+            ax.set_title(paradigm, loc="left", fontsize=9,
+                         color=paradigm_look(paradigm, i).color)
+            ax.set_ylabel("share")
+            ax.set_xlim(float(years[0]), float(years[-1]) + 1.0)
         axes[-1].set_xlabel(X_LABEL)
-        fig.colorbar(image, ax=list(axes), shrink=0.8, label="share of replicas")
+        fig.legend(handles=rung_legend_handles(), loc="outside right center", fontsize=7,
+                   title="S rung (share of replicas)", title_fontsize=7)
         fig.suptitle(
             f"NATO–Russia institutional status S(t) · {records.meta.get('scenario', '')}",
             fontweight="bold",
             fontsize=10,
         )
-        footnote(fig, records.meta, "line: median; shading: share of replicas")
+        footnote(fig, records.meta, "stacked: share of replicas at each rung, by calendar year")
     return fig
-
-
-def _calendar_steps(part: pd.DataFrame) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Step coordinates so that calendar year ``y`` (from ``y`` to ``y + 1``) shows year
-    ``y``'s end state: x = first year, then every year end; the first value is repeated."""
-    years = part["year"].to_numpy(dtype=float)
-    x = np.concatenate([years[:1], years + 1.0])
-    values = [part[q].to_numpy(dtype=float) for q in ("q10", "q50", "q90")]
-    return x, [np.concatenate([v[:1], v]) for v in values]
 
 
 def alignment_matrix(records: Records, paradigm: str) -> pd.DataFrame:
