@@ -155,6 +155,8 @@ def test_compare_counterfactual_in_teacher_mode(tmp_path: Path) -> None:
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["changes"] == ["history: remove coercion UKR 2014",
                                    "history: remove status 2014"]
+    assert manifest["history_edits"] == ["remove coercion UKR 2014", "remove status 2014"]
+    assert "observed_coercion.csv" in manifest["observed_data"]  # the imposed record's files
     assert "2014*" in result.output  # the changed year is in the terminal table
 
 

@@ -116,6 +116,9 @@ def manifest(
     fields["working_directory"] = os.getcwd()
     if meta.get("fills"):  # every gap the inputs filled (sim.data.inputs), as run
         fields["fills"] = [str(f) for f in meta["fills"]]
+    if meta.get("mode") == "teacher":  # the imposed record: its files and the scenario's edits
+        fields["history_edits"] = [str(e) for e in meta.get("history_edits", ())]
+        fields["observed_data"] = dict(meta.get("observed_data", {}))
     fields.update(json.loads(manifest_json(extra or {})))  # the command's own settings
     return Manifest.model_validate(fields).content()
 

@@ -39,7 +39,8 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 #: Manifest fields every reproducible run has.
 REQUIRED_KEYS = ("command", "scenario", "data", "files")
 #: Manifest fields that must agree between the recorded run and the re-run.
-SETTINGS_KEYS = ("seed", "replicas", "mode", "paradigms", "params", "scenario", "data")
+SETTINGS_KEYS = ("seed", "replicas", "mode", "paradigms", "params", "scenario", "data",
+                 "observed_data", "history_edits")
 #: Manifest fields that may differ without making the results different (shown as notes).
 VERSION_KEYS = ("natosim_version", "git_commit", "python_version", "libraries")
 

@@ -76,17 +76,21 @@ def run_ensemble(
 
     if inputs is None:
         scenario, data, inputs = resolve(scenario, data)
-    history = None
+    history, observed_hashes = None, {}
     if mode == "teacher":  # the observed record imposed, with the scenario's history edits
         from sim.data.history import imposed_history
+        from sim.data.observed import load_observed
 
-        history = imposed_history(scenario, inputs)
+        observed = load_observed()
+        history, observed_hashes = imposed_history(scenario, inputs, observed), observed.hashes
     model = NatoRussiaModel(
         paradigm=paradigm, mode=mode, replicas=replicas, rng=seed, inputs=inputs,
         history=history, **split_params(paradigm, params),
     )
     records = model.run().records()
     records.meta.update(_meta(scenario, inputs, mode, seed, replicas))
+    if observed_hashes:  # the imposed record's files, so reproduce can tell an edited one
+        records.meta["observed_data"] = dict(sorted(observed_hashes.items()))
     return records
 
 
