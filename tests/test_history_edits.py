@@ -219,3 +219,22 @@ def test_a_forecast_filters_through_the_edited_record(tmp_path: Path) -> None:
     # another record weighs the particles differently
     assert (files["no-crimea-2014"]["filter_loglik"][name]
             != files["post-cold-war"]["filter_loglik"][name])
+
+
+@pytest.mark.parametrize("command", [
+    ["run", "{path}", "--mode", "teacher", "--replicas", "2"],
+    ["likelihood", "{path}", "--seeds", "1"],
+    ["forecast", "{path}", "--origin", "2020", "--to", "2021", "--replicas", "2"],
+])
+def test_a_partner_without_an_observed_record_is_one_line(tmp_path: Path, command) -> None:
+    """SRB has input data but no observed record (docs/scenarios.md): the commands that
+    impose or score the record name it instead of failing with a KeyError."""
+    path = tmp_path / "srb.yaml"
+    partners = ", ".join([*load_scenario("post-cold-war").agents.partners, "SRB"])
+    path.write_text("name: srb\ndescription: d\nextends: post-cold-war\n"
+                    f"agents: {{partners: [{partners}]}}\n")
+    args = [a.replace("{path}", str(path)) for a in command]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "agents.partners: SRB not in the observed record" in result.output
+    assert "Traceback" not in result.output

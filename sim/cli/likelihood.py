@@ -93,6 +93,9 @@ def likelihood(
     started = time.perf_counter()
     data, observed = load_data(), load_observed()
     inputs = build_inputs(loaded, data)
+    from sim.data.history import build_history
+
+    build_history(inputs, observed, loaded.source_file)  # every partner in the record: one line
     period = (int(inputs.years[0]), int(inputs.years[-1]))
     if period[1] - period[0] < 3:
         raise ParameterError(str(scenario), "period", f"{period[0]}-{period[1]} is too short "

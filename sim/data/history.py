@@ -106,14 +106,30 @@ def menu_by_year(inputs: Inputs) -> np.ndarray:
     return menu
 
 
-def build_history(inputs: Inputs, observed: Observed) -> History:
+def build_history(inputs: Inputs, observed: Observed, source: str = "scenario") -> History:
     """The observed record O3, O5 and O6 as arrays on the scenario's years and partners.
 
     Raises:
-        KeyError: a scenario partner or year is not in the observed record.
+        ScenarioError: a scenario partner or year is not in the observed record (one line).
     """
+    from sim.core.errors import ScenarioError
+
     years = [int(y) for y in inputs.years]
     partners = list(inputs.partners)
+    missing = [p for p in partners if p not in observed.coercion.index
+               or p not in observed.partner_status.index]
+    if missing:
+        raise ScenarioError(source, "agents.partners",
+                            f"{', '.join(missing)} not in the observed record "
+                            "(sim/data/observed_coercion.csv, observed_status_events.csv), "
+                            "which teacher-forced runs, the likelihood and forecasts impose "
+                            "and score; drop them from the scenario, or see docs/scenarios.md, "
+                            "Adding a partner")
+    absent = [y for y in years if y not in observed.status.index]
+    if absent:
+        raise ScenarioError(source, "period", f"the observed record has no year {absent[0]} "
+                            f"(it covers {int(observed.status.index.min())}-"
+                            f"{int(observed.status.index.max())})")
     S = observed.status.loc[years].to_numpy(dtype=int)
     F = observed.coercion.loc[partners, years].to_numpy(dtype=int).T
     status = observed.partner_status.loc[partners, years].to_numpy(dtype=int).T
@@ -141,9 +157,9 @@ def imposed_history(scenario, inputs: Inputs, observed: Observed | None = None) 
         from sim.data.observed import load_observed
 
         observed = load_observed()
-    history = build_history(inputs, observed)
-    edits = getattr(scenario, "history", ())
-    return edit_history(history, edits, getattr(scenario, "source_file", str(scenario)))
+    source = getattr(scenario, "source_file", str(scenario))
+    history = build_history(inputs, observed, source)
+    return edit_history(history, getattr(scenario, "history", ()), source)
 
 
 def empty_history(inputs: Inputs) -> History:

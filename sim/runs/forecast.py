@@ -81,8 +81,8 @@ def imposed_record(projection: Projection, observed: Any) -> History:
     inputs, origin = projection.inputs, projection.origin
     n_known = origin - int(inputs.years[0]) + 1
     known = replace(inputs, years=inputs.years[:n_known], active=inputs.active[:n_known])
-    return edit_history(build_history(known, observed), projection.history_edits,
-                        projection.source)
+    return edit_history(build_history(known, observed, projection.source),
+                        projection.history_edits, projection.source)
 
 
 def forecast_ensemble(projection: Projection, observed: Any, paradigm: str, *,
