@@ -214,6 +214,33 @@ def test_live_charts_follow_the_model(stepped) -> None:
     assert charts.series_csv().decode().splitlines()[0].startswith("paradigm,replica,year")
 
 
+def test_status_image_stacks_each_years_replicas_by_rung() -> None:
+    """Hand-worked: four replicas, 1991 at S = 0, 2, 2, 4 and 1992 at 3, 3, 1, 3; the image
+    column of a year holds its replicas sorted (rung 0 at the bottom), so the rows at rung k
+    are the share of replicas at k; unsimulated years are NaN (transparent)."""
+    s_values = np.array([[0, 3], [2, 3], [2, 1], [4, 3]], dtype=float)
+    matrix = live.status_matrix(s_values, 3)
+    np.testing.assert_array_equal(matrix[:, 0], [0, 2, 2, 4])
+    np.testing.assert_array_equal(matrix[:, 1], [1, 3, 3, 3])
+    assert np.isnan(matrix[:, 2]).all()
+    shares = [(matrix[:, 1] == k).mean() for k in range(5)]
+    assert shares == [0.0, 0.25, 0.0, 0.75, 0.0]
+
+
+def test_live_status_chart_is_the_share_of_replicas_at_each_rung(stepped) -> None:
+    charts = live.LiveCharts(stepped)
+    image = np.ma.filled(charts.s_image.get_array().astype(float), np.nan)
+    assert image.shape == (stepped.K, 34)
+    s = stepped.records().series.pivot(index="replica", columns="year", values="S")
+    for j, year in enumerate(s.columns):  # each column: the year's replicas, sorted
+        np.testing.assert_array_equal(image[:, j], np.sort(s[year].to_numpy(dtype=float)))
+    assert np.isnan(image[:, 9:]).all()
+    x, y = charts.s_observed.get_data()
+    observed = live.observed_record().status
+    np.testing.assert_allclose(y[:-1], (observed.loc[1991:2024].to_numpy() + 0.5) / 5)
+    assert x[0] == 1991 and x[-1] == 2025
+
+
 def test_live_chart_ticks_are_whole_years() -> None:
     charts = live.LiveCharts(app.ExplorerModel(scenario_name="ratti-2009", replicas=1))
     for fig in charts.figures.values():
@@ -284,6 +311,9 @@ def test_side_by_side_charts_follow_every_model(side) -> None:
         heights.append(label.get_position()[1])
         matrix = np.ma.filled(charts.images[name].get_array().astype(float), np.nan)
         assert np.isfinite(matrix[:, :5]).all() and np.isnan(matrix[:, 5:]).all()
+        status = np.ma.filled(charts.s_images[name].get_array().astype(float), np.nan)
+        s = model.records().series.pivot(index="replica", columns="year", values="S")
+        np.testing.assert_array_equal(status[:, :5], np.sort(s.to_numpy(dtype=float), axis=0))
     gaps = np.diff(sorted(heights))
     assert (gaps >= live_side.LABEL_GAP - 1e-9).all()  # direct labels never overlap
 

@@ -24,7 +24,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from sim.model.records import S_LABELS
 from sim.viz.observed_marks import (
     mark_scored_events,
     number_milestones,
@@ -32,7 +31,15 @@ from sim.viz.observed_marks import (
     scored_events,
     whole_year_ticks,
 )
-from sim.viz.plots import NATO_COLOR, RUSSIA_COLOR, STYLE, paradigm_look
+from sim.viz.plots import NATO_COLOR, RUSSIA_COLOR, STYLE, paradigm_look, rung_legend_handles
+from sim.viz.plots.status import (
+    draw_status_image,
+    halo,
+    observed_status_steps,
+    rung_height,
+    share_axis,
+    stacked_rungs,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -199,7 +206,8 @@ class LiveCharts(BlittedCharts):
         with matplotlib.rc_context({**STYLE, "axes.grid": False}):
             self.figures["alignment"] = self._alignment()
         self.animated = {
-            "relation": [self.r_line], "status": [self.s_line, self.menu_line],
+            "relation": [self.r_line],
+            "status": [self.s_image, self.s_observed, self.menu_line],
             "arming": [entry[0] for entry in self.burden.values()], "alignment": [self.image],
         }
         self.finish()
@@ -238,20 +246,20 @@ class LiveCharts(BlittedCharts):
         fig = live_figure(2.9)
         ax = fig.subplots()
         self._time_axes(ax, scored_labels=False)
-        observed = self.observed.status
-        years = observed.index.to_numpy(dtype=float)
-        keep = (years >= self.lo) & (years < self.hi)
-        x, y = calendar_steps(years[keep], observed.to_numpy(dtype=float)[keep])
-        ax.plot(x, y, drawstyle="steps-pre", color=OBSERVED_COLOR, lw=1.0, ls="--",
-                label="observed (O3)")
-        (self.s_line,) = ax.plot([], [], drawstyle="steps-pre", color=self.look.color,
-                                 ls=self.look.linestyle, lw=2.0, label="S median")
-        (self.menu_line,) = ax.plot([], [], drawstyle="steps-pre", ls=":", color="#555555",
-                                    lw=1.0, label="highest rung on offer")
-        ax.set_yticks(list(S_LABELS), [f"{k} {v}" for k, v in S_LABELS.items()])
-        ax.set_ylim(-0.3, max(S_LABELS) + 0.3)
-        ax.set_title("Institutional status S(t)", loc="left")
-        ax.legend(loc="upper right", fontsize=6.5)
+        self.s_image = draw_status_image(ax, self.lo, self.hi)
+        (self.s_observed,) = ax.plot(*observed_status_steps(self.observed.status, self.lo,
+                                                            self.hi),
+                                     drawstyle="steps-post", color=OBSERVED_COLOR, lw=1.3,
+                                     path_effects=halo(), label="observed S (O3)")
+        (self.menu_line,) = ax.plot([], [], drawstyle="steps-post", ls=":", color="#555555",
+                                    lw=1.2, path_effects=halo(),
+                                    label="highest rung on offer (median)")
+        share_axis(ax)
+        ax.set_ylabel("share of replicas")
+        ax.set_title("Institutional status S(t): share of replicas at each rung", loc="left",
+                     fontsize=9)
+        fig.legend(handles=[*rung_legend_handles(observed=False), self.s_observed,
+                            self.menu_line], loc="outside right center", fontsize=6)
         return fig
 
     def _arming(self) -> Figure:
@@ -303,12 +311,13 @@ class LiveCharts(BlittedCharts):
     def update(self) -> None:
         """Move the data of every chart to the model's current year."""
         with self.lock:
-            q = self.quantiles()
+            values = series_arrays(self.model, SERIES_COLUMNS)
+            q = quantiles_of(values)
             x = q["x"]
+            self.s_image.set_data(status_matrix(values["S"], int(self.hi - self.lo)))
             if "R" in q:
                 self.r_line.set_data(x, q["R"][1])
-                self.s_line.set_data(*calendar_steps(x - 1.0, q["S"][1]))
-                self.menu_line.set_data(*calendar_steps(x - 1.0, q["menu"][1]))
+                self.menu_line.set_data(*status_steps(x - 1.0, q["menu"][1]))
             self.r_band = replace_band(self.r_ax, self.r_band, x, q.get("R"),
                                         self.look.color, self.model.K)
             bands = [self.r_band]
@@ -330,6 +339,35 @@ def chart_key(models: dict[str, NatoRussiaModel]) -> tuple:
     return (tuple(models), first.start, first.end, tuple(first.inputs.partners), milestones)
 
 
+def series_arrays(model: NatoRussiaModel, columns: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """``x`` (the end of each simulated year), then each column as replicas × years (no
+    years before the first step), from one read of the model's records.
+
+    Args:
+        model: a model (any year).
+        columns: ``Records.series`` columns.
+    """
+    done = model.year - model.start
+    out: dict[str, np.ndarray] = {"x": np.arange(done, dtype=float) + model.start + 1.0}
+    if done == 0:
+        return out | {column: np.empty((model.K, 0)) for column in columns}
+    series = model.records().series.sort_values(["replica", "year"], kind="stable")
+    for column in columns:
+        out[column] = series[column].to_numpy(dtype=float).reshape(model.K, done)
+    return out
+
+
+def quantiles_of(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``x``, then q10, q50, q90 by year of each replicas × years array of
+    :func:`series_arrays` (empty rows before the first step)."""
+    out = {"x": values["x"]}
+    for column, array in values.items():
+        if column != "x":
+            out[column] = (np.quantile(array, (0.1, 0.5, 0.9), axis=0) if array.shape[1]
+                           else np.empty((3, 0)))
+    return out
+
+
 def series_quantiles(model: NatoRussiaModel, columns: tuple[str, ...]) -> dict[str, np.ndarray]:
     """``x`` (the end of each simulated year), then q10, q50, q90 of each column by year
     (empty rows before the first step).
@@ -338,15 +376,23 @@ def series_quantiles(model: NatoRussiaModel, columns: tuple[str, ...]) -> dict[s
         model: a model (any year; no column is given before its first step).
         columns: ``Records.series`` columns.
     """
-    done = model.year - model.start
-    out: dict[str, np.ndarray] = {"x": np.arange(done, dtype=float) + model.start + 1.0}
-    if done == 0:
-        return out | {column: np.empty((3, 0)) for column in columns}
-    series = model.records().series.sort_values(["replica", "year"], kind="stable")
-    for column in columns:
-        values = series[column].to_numpy(dtype=float).reshape(model.K, done)
-        out[column] = np.quantile(values, (0.1, 0.5, 0.9), axis=0)
-    return out
+    return quantiles_of(series_arrays(model, columns))
+
+
+def status_matrix(s_values: np.ndarray, n_years: int) -> np.ndarray:
+    """The image of stacked rungs: replicas × ``n_years``, each simulated year's replicas
+    sorted (rung 0 at the bottom), NaN (transparent) for the years not yet simulated."""
+    matrix = np.full((s_values.shape[0], n_years), np.nan)
+    matrix[:, :s_values.shape[1]] = stacked_rungs(s_values)
+    return matrix
+
+
+def status_steps(years: np.ndarray, rungs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A rung per calendar year as a ``steps-post`` line on a share axis (year ``y`` from
+    ``y`` to ``y + 1``, at the rung's height)."""
+    if len(years) == 0:
+        return np.array([]), np.array([])
+    return np.append(years, years[-1] + 1.0), rung_height(np.append(rungs, rungs[-1:]))
 
 
 def alignment_matrix(model: NatoRussiaModel, partners: list[str]) -> np.ndarray:

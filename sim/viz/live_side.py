@@ -7,7 +7,8 @@ Three charts, laid out once and then redrawn by blitting (:class:`~sim.viz.live.
   directly at the end of its line; the input milestones numbered, the scored events shaded,
   and O7 (the Russia–USA UN General Assembly vote agreement, the observable R is scored
   against) on its own right-hand axis, since it is a share of votes, not R's scale;
-- ``status``: small multiples of S(t), one panel per paradigm, the observed O3 in each;
+- ``status``: small multiples of S(t), one panel per paradigm: the share of replicas at
+  each rung stacked by calendar year (as :mod:`sim.viz.plots.status`), the observed O3 on top;
 - ``alignment``: small multiples of the partners' median alignment, one heatmap per
   paradigm, then O8 (each partner's UNGA agreement with the USA minus with Russia), the
   observable alignment is scored against, on the same colour scale.
@@ -21,18 +22,19 @@ from typing import TYPE_CHECKING
 import matplotlib
 import numpy as np
 
-from sim.model.records import S_LABELS, Records
+from sim.model.records import Records
 from sim.viz.live import (
     OBSERVED_COLOR,
     BlittedCharts,
     alignment_matrix,
-    calendar_steps,
     chart_key,
     input_milestones,
     live_figure,
     milestone_time,
+    quantiles_of,
     replace_band,
-    series_quantiles,
+    series_arrays,
+    status_matrix,
     time_axes,
 )
 from sim.viz.observed_marks import (
@@ -41,7 +43,8 @@ from sim.viz.observed_marks import (
     scored_events,
     whole_year_ticks,
 )
-from sim.viz.plots import STYLE, paradigm_look
+from sim.viz.plots import STYLE, paradigm_look, rung_legend_handles
+from sim.viz.plots.status import draw_status_image, halo, observed_status_steps, share_axis
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -106,12 +109,11 @@ class SideBySideCharts(BlittedCharts):
             self.figures["alignment"] = self._alignment()
         self.animated = {
             "relation": [*self.r_lines.values(), *self.r_labels.values()],
-            "status": list(self.s_lines.values()),
+            "status": [*self.s_images.values(), *self.s_observed],
             "alignment": list(self.images.values()),
         }
-        self.bands = {"relation": [], "status": []}
+        self.bands = {"relation": []}
         self.r_bands: dict[str, object] = dict.fromkeys(models)
-        self.s_bands: dict[str, object] = dict.fromkeys(models)
         self.finish()
 
     def _bind(self, models: dict[str, NatoRussiaModel]) -> None:
@@ -166,26 +168,20 @@ class SideBySideCharts(BlittedCharts):
         n = len(self.models)
         fig = live_figure(0.95 * n + 1.1)
         axes = np.atleast_1d(fig.subplots(n, 1, sharex=True, sharey=True))
-        observed = self.observed.status
-        years = observed.index.to_numpy(dtype=float)
-        keep = (years >= self.lo) & (years < self.hi)
-        x, y = calendar_steps(years[keep], observed.to_numpy(dtype=float)[keep])
-        self.s_axes, self.s_lines = {}, {}
+        steps = observed_status_steps(self.observed.status, self.lo, self.hi)
+        self.s_images, self.s_observed = {}, []
         for i, (ax, (name, look)) in enumerate(zip(axes, self.looks.items(), strict=True)):
             time_axes(ax, self.lo, self.hi, self.events, scored_labels=False,
                       xlabel="year" if i == n - 1 else "")
-            ax.plot(x, y, drawstyle="steps-pre", color=OBSERVED_COLOR, lw=1.0, ls="--",
-                    label="observed (O3)")
-            (self.s_lines[name],) = ax.plot([], [], drawstyle="steps-pre", color=look.color,
-                                            ls=look.linestyle, lw=2.0, label=f"{name} median")
-            ax.set_yticks(list(S_LABELS))
-            ax.set_ylim(-0.3, max(S_LABELS) + 0.3)
-            ax.text(0.005, 0.93, name, transform=ax.transAxes, color=look.color,
-                    fontweight="bold", fontsize=7.5, ha="left", va="top")
-            self.s_axes[name] = ax
-        rungs = ", ".join(f"{k} {v}" for k, v in S_LABELS.items())
-        axes[0].set_title(f"S(t) per paradigm: median, 10–90 % band; dashed: observed O3\n"
-                          f"{rungs}", loc="left", fontsize=8)
+            self.s_images[name] = draw_status_image(ax, self.lo, self.hi)
+            (line,) = ax.plot(*steps, drawstyle="steps-post", color=OBSERVED_COLOR, lw=1.2,
+                              path_effects=halo(), label="observed S (O3), right axis")
+            self.s_observed.append(line)
+            share_axis(ax)
+            ax.set_ylabel(name, color=look.color, fontweight="bold", fontsize=7)
+        axes[0].set_title("S(t) per paradigm: share of replicas at each rung", loc="left",
+                          fontsize=8)
+        fig.legend(handles=rung_legend_handles(), loc="outside right center", fontsize=6)
         return fig
 
     def _alignment(self) -> Figure:
@@ -230,26 +226,24 @@ class SideBySideCharts(BlittedCharts):
     def update(self) -> None:
         """Move every paradigm's lines, bands, labels and heatmap to the current year."""
         with self.lock:
-            quantiles = {name: series_quantiles(model, ("R", "S"))
-                         for name, model in self.models.items()}
+            values = {name: series_arrays(model, ("R", "S"))
+                      for name, model in self.models.items()}
+            quantiles = {name: quantiles_of({"x": v["x"], "R": v["R"]})
+                         for name, v in values.items()}
             ends: dict[str, float] = {}
             for name, q in quantiles.items():
                 model, color = self.models[name], self.looks[name].color
                 x = q["x"]
                 self.r_lines[name].set_data(x, q["R"][1])
-                self.s_lines[name].set_data(*calendar_steps(x - 1.0, q["S"][1]))
+                self.s_images[name].set_data(status_matrix(values[name]["S"],
+                                                           int(self.hi - self.lo)))
                 if len(x):
                     ends[name] = float(q["R"][1][-1])
                 self.r_bands[name] = replace_band(self.r_ax, self.r_bands[name], x, q.get("R"),
                                                   color, model.K)
-                sx = calendar_steps(x - 1.0, q["S"][0])[0]
-                s_q = np.stack([calendar_steps(x - 1.0, row)[1] for row in q["S"]])
-                self.s_bands[name] = replace_band(self.s_axes[name], self.s_bands[name], sx,
-                                                  s_q, color, model.K, step="pre")
                 self.images[name].set_data(alignment_matrix(model, self.partners))
             self._place_labels(ends, quantiles)
-            self.bands = {"relation": list(self.r_bands.values()),
-                          "status": list(self.s_bands.values())}
+            self.bands = {"relation": list(self.r_bands.values())}
 
     def _place_labels(self, ends: dict[str, float], quantiles: dict[str, dict]) -> None:
         """Each paradigm's name just right of its line's last point, never overlapping."""

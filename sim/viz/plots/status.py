@@ -104,9 +104,8 @@ def share_axis(ax: Axes, *, rung_axis: bool = True) -> None:
 def rung_colormap() -> ListedColormap:
     """The rung colours as a colour map for an image of rungs (``vmin=-0.5, vmax=4.5``);
     not-yet-simulated cells (NaN) are transparent."""
-    cmap = ListedColormap(RUNG_COLORS, name="natosim-rungs")
-    cmap.set_bad((1.0, 1.0, 1.0, 0.0))
-    return cmap
+    return ListedColormap(RUNG_COLORS, name="natosim-rungs").with_extremes(
+        bad=(1.0, 1.0, 1.0, 0.0))
 
 
 def stacked_rungs(values: np.ndarray) -> np.ndarray:
