@@ -32,7 +32,7 @@ def _read(path: Path):
 def test_the_tutorials_exist() -> None:
     names = {p.stem for p in NOTEBOOKS}
     assert {"01-quickstart", "02-which-theory-fits", "03-what-if", "04-calibration",
-            "05-likelihood"} <= names
+            "05-likelihood", "06-forecasting"} <= names
 
 
 def _code_sha256(notebook) -> str:
