@@ -105,6 +105,13 @@ def test_edits_that_do_not_fit_the_record_are_one_line(fields, message) -> None:
     assert message in str(err.value)
 
 
+def test_no_coercion_of_a_state_that_does_not_exist_yet() -> None:
+    h = record()
+    h.active[:3, 0] = False  # the partner becomes a state in 2003
+    with pytest.raises(ScenarioError, match="AAA is not a state in 2001"):
+        edit_history(h, [edit(add="coercion", partner="AAA", year=2001, level=1)], "cf.yaml")
+
+
 def test_edits_apply_in_order_on_a_copy() -> None:
     h = record()
     # moved out of 2001 to 2009 (cut to one year there), then that moved episode is removed

@@ -273,6 +273,10 @@ def _edit_coercion(h: History, edit) -> None:
             return
         start, n = row[edit.to], end - first + 1
     stop = min(start + n, len(years))  # an episode moved near the end is cut at the last year
+    inactive = np.flatnonzero(~h.active[start:stop, j])
+    if inactive.size:
+        raise ValueError(f"{edit.partner} is not a state in {int(years[start + inactive[0]])} "
+                         "(before its independence year): no coercion toward it then")
     column[start:stop] = np.maximum(column[start:stop], level)
 
 
