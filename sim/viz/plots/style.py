@@ -125,6 +125,11 @@ def footnote_text(meta: Mapping[str, Any]) -> str:
 def footnote(fig: Figure, meta: Mapping[str, Any], extra: str = "") -> None:
     """Print the provenance line (and ``extra``) at the bottom left of ``fig``."""
     text = footnote_text(meta) + (f" · {extra}" if extra else "")
+    edits = [str(e) for e in meta.get("history_edits") or ()]
+    if edits:  # a teacher-mode run on a counterfactual record says so on every chart
+        text += ("\nrecord imposed year by year edited (counterfactual): "
+                 + "; ".join(edits[:3]) + (f" and {len(edits) - 3} more" if len(edits) > 3
+                                           else ""))
     lines = text.count("\n") + 1
     engine = fig.get_layout_engine()
     if lines > 1 and isinstance(engine, ConstrainedLayoutEngine):  # room for every line
