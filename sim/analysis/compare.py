@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.analysis.comparison import Comparison
 from sim.analysis.leaders import best_paradigms  # noqa: F401  (re-exported)
-from sim.analysis.scoring import Scorecard, score
+from sim.analysis.scoring import Scorecard, score, simulate
 from sim.core.errors import ParameterError
 
 if TYPE_CHECKING:
@@ -136,9 +136,11 @@ def score_windows(records: Records, observed: Observed, windows: Sequence[Window
         ParameterError: a window has no simulated year.
     """
     cards: dict[str, Scorecard] = {}
+    simulated = simulate(records, observed)  # read the ensembles once for every window
     for window in windows:
         try:
-            cards[window_label(window)] = score(records, observed, window, calibration)
+            cards[window_label(window)] = score(records, observed, window, calibration,
+                                                simulated=simulated)
         except ValueError as err:
             raise ParameterError("--window", window_label(window), str(err)) from None
     return Comparison(records=records, observed=observed, cards=cards, calibration=calibration)

@@ -63,7 +63,13 @@ from sim.analysis.scoring.proper import (
     pit,
     pit_histogram,
 )
-from sim.analysis.scoring.scorecard import DEFAULT_SEED, Scorecard, rank_stability, score
+from sim.analysis.scoring.scorecard import (
+    DEFAULT_SEED,
+    Scorecard,
+    rank_stability,
+    score,
+    simulate,
+)
 from sim.analysis.scoring.significance import (
     DMResult,
     MCSResult,
@@ -87,7 +93,8 @@ __all__ = [
     "crps_ensemble", "diebold_mariano", "direction_accuracy", "dyadic_milestone_years",
     "exact_match", "false_alarms", "interval_score", "level_map", "linear_trend", "log_score",
     "nrmse", "one_hot", "ordinal_log_score", "ordinal_probabilities", "persistence", "pit",
-    "pit_histogram", "rank_stability", "rps", "score", "sign_test", "simulated_from_records",
+    "pit_histogram", "rank_stability", "rps", "score", "sign_test", "simulate",
+    "simulated_from_records",
     "skill", "summarise", "timing_error", "tolerant_probabilities", "turning_point_scores",
     "turning_points", "year_counts", "zscore",
 ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from sim.analysis.scoring.proper import bounded_skill
 
@@ -83,19 +84,69 @@ def simulated_from_records(records: Any, paradigm: str,
     """:func:`summarise` of one paradigm's ensemble in a :class:`~sim.model.records.Records`."""
     rows = records.series[records.series["paradigm"] == paradigm]
     years = np.sort(rows["year"].unique()).astype(int)
-    series = {c: rows.pivot_table(index="year", columns="replica", values=c,
-                                  aggfunc="first").reindex(years).to_numpy(dtype=float)
-              for c in (*SERIES_COLUMNS, "S")}
     part = records.partners[records.partners["paradigm"] == paradigm]
-    codes = tuple(dict.fromkeys(part["partner"]))
-    panels = {}
-    for c in (*PARTNER_COLUMNS, "status", "coercion"):
-        wide = part.pivot_table(index=["year", "replica"], columns="partner", values=c,
-                                aggfunc="first").reindex(columns=list(codes))
-        n_rep = wide.index.get_level_values("replica").nunique()
-        panels[c] = wide.reindex(years, level="year").to_numpy(dtype=float).reshape(
-            len(years), n_rep, len(codes))
+    codes = tuple(str(p) for p in pd.unique(part["partner"]))
+    series = _grid(rows, ["year", "replica"], (*SERIES_COLUMNS, "S"), [years])
+    panels = _grid(part, ["year", "replica", "partner"], (*PARTNER_COLUMNS, "status", "coercion"),
+                   [years, None, codes])
+    if series is None:
+        series = {c: rows.pivot_table(index="year", columns="replica", values=c,
+                                      aggfunc="first").reindex(years).to_numpy(dtype=float)
+                  for c in (*SERIES_COLUMNS, "S")}
+    if panels is None:
+        panels = {}
+        for c in (*PARTNER_COLUMNS, "status", "coercion"):
+            wide = part.pivot_table(index=["year", "replica"], columns="partner", values=c,
+                                    aggfunc="first").reindex(columns=list(codes))
+            n_rep = wide.index.get_level_values("replica").nunique()
+            panels[c] = wide.reindex(years, level="year").to_numpy(dtype=float).reshape(
+                len(years), n_rep, len(codes))
     return summarise(years, series, panels, codes, observed_partners)
+
+
+def _grid(rows: pd.DataFrame, keys: list[str], columns: tuple[str, ...],
+          levels: list[Any]) -> dict[str, np.ndarray] | None:
+    """The pivots :func:`simulated_from_records` needs, as one scatter into arrays
+    ``(years, replicas[, partners])``, when the rows are a complete grid of unique keys
+    with no missing value (what a run records); ``None`` otherwise, and the caller pivots.
+
+    On such rows every pivot cell holds its one value and nothing is dropped or filled, so
+    the arrays are those of ``pivot_table(..., aggfunc="first")`` bit for bit.
+    """
+    axes, shape = [], []
+    for key, level in zip(keys, [*levels, None, None][:len(keys)], strict=True):
+        values = rows[key].to_numpy()
+        if key == "partner":
+            values = values.astype(str)
+        uniq = np.unique(values) if level is None else np.asarray(level)
+        pos = np.searchsorted(uniq, values) if level is None else _positions(uniq, values)
+        if pos is None:
+            return None
+        axes.append(pos)
+        shape.append(len(uniq))
+    if int(np.prod(shape)) != len(rows):
+        return None
+    flat = np.ravel_multi_index(axes, shape)
+    if np.bincount(flat, minlength=len(rows)).max(initial=0) != 1:
+        return None
+    out = {}
+    for c in columns:
+        values = rows[c].to_numpy(dtype=float)
+        if np.isnan(values).any():
+            return None
+        grid = np.empty(len(rows))
+        grid[flat] = values
+        out[c] = grid.reshape(shape)
+    return out
+
+
+def _positions(level: np.ndarray, values: np.ndarray) -> np.ndarray | None:
+    """Index of each value in ``level`` (whose items are unique); None if one is absent."""
+    order = np.argsort(level, kind="stable")
+    found = np.searchsorted(level[order], values)
+    found = np.minimum(found, len(level) - 1)
+    pos = order[found]
+    return pos if len(level) and np.array_equal(level[pos], values) else None
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,23 @@ def band(fct: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     """Central ``level`` band of each year's ensemble: quantiles ``(1 ± level) / 2``
     (numpy's default linear interpolation between members)."""
     tail = (1.0 - level) / 2.0
-    lo, hi = np.nanquantile(_ensemble(fct), [tail, 1.0 - tail], axis=1)
-    return lo, hi
+    return nan_quantiles(_ensemble(fct), [tail, 1.0 - tail])
+
+
+def nan_quantiles(fct: np.ndarray, qs: list[float]) -> np.ndarray:
+    """``np.nanquantile(fct, qs, axis=1)`` of an ``(n, m)`` array, bit for bit, faster.
+
+    ``nanquantile`` sorts every row in its own Python call; rows without a NaN give the same
+    numbers from one vectorised ``np.quantile`` (same order statistics, same interpolation),
+    so only rows holding a NaN take the slow path.
+    """
+    gaps = np.isnan(fct).any(axis=1)
+    if not gaps.any():
+        return np.quantile(fct, qs, axis=1)
+    out = np.empty((len(qs), fct.shape[0]))
+    out[:, ~gaps] = np.quantile(fct[~gaps], qs, axis=1)
+    out[:, gaps] = np.nanquantile(fct[gaps], qs, axis=1)
+    return out
 
 
 def interval_score(obs: np.ndarray, lo: np.ndarray, hi: np.ndarray,

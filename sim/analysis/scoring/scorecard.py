@@ -10,6 +10,7 @@ runs the ensembles, calls it and writes the result. Definitions and how to read 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ import pandas as pd
 
 from sim.analysis.scoring import diagnostics as dg
 from sim.analysis.scoring.baselines import BASELINES
-from sim.analysis.scoring.contributions import WORST, simulated_from_records
+from sim.analysis.scoring.contributions import WORST, Simulated, simulated_from_records
 from sim.analysis.scoring.target import PRIMARY, REFERENCE, Target
 from sim.data.observed import Observed
 from sim.model.records import Records
@@ -65,7 +66,8 @@ class Scorecard:
 
 def score(records: Records, observed: Observed, window: tuple[int, int] = (1991, 2008),
           calibration: tuple[int, int] = (1991, 2007), *, n_weightings: int = 1000,
-          seed: int = DEFAULT_SEED) -> Scorecard:
+          seed: int = DEFAULT_SEED,
+          simulated: Mapping[str, Simulated] | None = None) -> Scorecard:
     """Score every paradigm in ``records`` and every baseline against the observed record.
 
     Args:
@@ -75,6 +77,8 @@ def score(records: Records, observed: Observed, window: tuple[int, int] = (1991,
         calibration: years that fit the level maps, trends and base rates.
         n_weightings: random Dirichlet(1, ..., 1) weightings for rank stability.
         seed: seed of the numpy Generator drawing the weightings.
+        simulated: :func:`simulate` of these ``records`` and ``observed`` when already
+            made (it does not depend on the window: ``compare`` scores two windows).
 
     Returns:
         The :class:`Scorecard`.
@@ -83,16 +87,15 @@ def score(records: Records, observed: Observed, window: tuple[int, int] = (1991,
         ValueError: no year of the window is in the records, or the records do not cover
             the calibration years.
     """
-    simulated = set(int(y) for y in records.years)
-    years = np.array([y for y in range(window[0], window[1] + 1) if y in simulated], dtype=int)
+    recorded = set(int(y) for y in records.years)
+    years = np.array([y for y in range(window[0], window[1] + 1) if y in recorded], dtype=int)
     if years.size == 0:
         raise ValueError(f"window {window[0]}-{window[1]} has no year in the records")
     paradigms = list(records.paradigms)
     mode = str(records.meta.get("mode", "replay"))
-    cal = (max(calibration[0], min(simulated)), min(calibration[1], max(simulated)))
+    cal = (max(calibration[0], min(recorded)), min(calibration[1], max(recorded)))
     target = Target(observed, (int(years[0]), int(years[-1])), cal, mode)
-    partners = tuple(observed.coercion.index)
-    sims = {p: simulated_from_records(records, p, partners) for p in paradigms}
+    sims = simulated if simulated is not None else simulate(records, observed)
     contrib = target.contributions(sims)
     rows = _primary_rows(contrib)
     extra, pits = dg.continuous_rows(target, sims)
@@ -116,6 +119,13 @@ def score(records: Records, observed: Observed, window: tuple[int, int] = (1991,
     }
     return Scorecard(table=table, aggregate=aggregate, rank_stability=stability,
                      pit=dg.pit_frame(pits), per_observable=per_obs, meta=meta)
+
+
+def simulate(records: Records, observed: Observed) -> dict[str, Simulated]:
+    """Each paradigm's :class:`~sim.analysis.scoring.contributions.Simulated` summary, the
+    part of :func:`score` that reads the ensembles (the same for every window)."""
+    partners = tuple(observed.coercion.index)
+    return {p: simulated_from_records(records, p, partners) for p in records.paradigms}
 
 
 def _primary_rows(contrib) -> list[dg.Row]:
