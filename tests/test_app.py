@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -132,6 +133,21 @@ def test_sliders_span_each_params_range(paradigm: str) -> None:
 
 
 # --------------------------------------------------------------------------- what it shows
+
+
+def test_session_pool_hands_out_the_session_built_ahead_and_builds_the_next() -> None:
+    pool = app.SessionPool(app.Settings(replicas=1), delay=0.0)
+    pool.fill()
+    ahead = pool.ready
+    assert ahead is not None and ahead.settings == app.Settings(replicas=1)
+    assert pool.take(app.Settings(replicas=1)) is ahead  # no build on the page's render
+    other = pool.take(app.Settings(replicas=2, seed=3))  # other settings: built for them
+    assert other is not ahead and other.model.K == 2 and other.settings.seed == 3
+    deadline = time.monotonic() + 20
+    while pool.ready is None and time.monotonic() < deadline:  # the next, built in a thread
+        time.sleep(0.05)
+    assert pool.ready is not None and pool.ready is not ahead
+    assert pool.ready.model.year == pool.ready.model.start  # fresh: nothing stepped
 
 
 def test_year_caption_follows_the_run() -> None:

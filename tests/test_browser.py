@@ -275,18 +275,37 @@ def _steps_timed(page, first: int, last: int) -> tuple[list[float], list[float]]
     return clicks, server
 
 
-def _play(page, interval: int, first: int, last: int) -> float:
-    """Set the play interval, press ▶ at ``first - 1``, return ms per year up to ``last``."""
+def _year_shown(page) -> int:
+    """The last simulated year the clock shows (``End of 1995 (…)``); 0 before a step."""
+    text = page.get_by_text("End of ").first.inner_text(timeout=UI_TIMEOUT)
+    return int(text.split("End of ")[1][:4])
+
+
+def _play(page, interval: int, years: int) -> tuple[float, list[int]]:
+    """Set the play interval, press ▶, watch the clock for ``years`` more years, pause.
+
+    Returns the median ms between two years shown one after the other (▶ steps the first
+    year at once, so timing from the click would undercount) and every year the page
+    showed, in order (a year missing there was never displayed).
+    """
     play = page.get_by_role("slider", name="play interval")
     play.press("Home")
     for _ in range((interval - 50) // 50):  # the slider's steps are 50 ms, from 50
         play.press("ArrowRight")
-    t0 = time.monotonic()
+    start = _year_shown(page)
     page.get_by_role("button", name="▶").click()
-    _see(page, f"End of {last}")
-    per_year = (time.monotonic() - t0) / (last - first + 1)
+    seen: list[tuple[float, int]] = []
+    deadline = time.monotonic() + UI_TIMEOUT / 1000 + years * interval / 1000
+    while time.monotonic() < deadline:
+        year = _year_shown(page)
+        if year > start and (not seen or year != seen[-1][1]):
+            seen.append((time.monotonic(), year))
+        if seen and seen[-1][1] >= start + years:
+            break
+        time.sleep(0.01)
     page.get_by_role("button", name="❚❚").click()
-    return per_year * 1000
+    gaps = [(b[0] - a[0]) / (b[1] - a[1]) for a, b in zip(seen, seen[1:], strict=False)]
+    return _median(gaps) * 1000, [y for _, y in seen]
 
 
 def _median(values: list[float]) -> float:
@@ -347,7 +366,8 @@ def _rebuild_baseline(replicas: int, years: int) -> tuple[float, float, float, f
 def test_benchmark_step_and_play(browser, server: str) -> None:
     """Benchmark (printed, never asserted against a time): page usable; one Step at 20
     replicas, one paradigm and side by side, as the browser sees it and as the server
-    reports it; ▶ against the chosen play interval; and, in this same run, drawing the
+    reports it; ▶ at two play intervals, measured against each (and the years the page
+    showed, so a skipped year shows); a second tab; and, in this same run, drawing the
     charts from scratch each step against the live update. Off in ``make test`` (it keeps
     the suite's time for tests); on with ``NATOSIM_BENCH=1``."""
     started = time.monotonic()
@@ -361,18 +381,26 @@ def test_benchmark_step_and_play(browser, server: str) -> None:
     _side_by_side(page)  # keeps the sidebar's 20 replicas
     _see(page, " 20 replicas ")
     side_click, side_server = _steps_timed(page, 1991, 1994)
-    interval = 500
-    per_year = _play(page, interval, 1995, 2000)
+    played = {interval: _play(page, interval, 6) for interval in (250, 750)}
+    started = time.monotonic()
+    second = _open(browser, server, [], [])  # another tab: its session was built ahead too
+    _see(second, "Start of 1991")
+    usable_second = time.monotonic() - started
+    second.context.close()
     rebuild_one, live_one, rebuild_side, live_side = _rebuild_baseline(20, 4)
     load = os.getloadavg()[0]
     print(f"\nexplorer benchmark (load average {load:.1f} on {os.cpu_count()} cores): "
-          f"page usable {usable:.2f} s after the server answered")
+          f"page usable {usable:.2f} s after the server answered; a second tab "
+          f"{usable_second:.2f} s")
     print(f"  Step at 20 replicas, click to new year shown (median/max): one paradigm "
           f"{_median(one_click):.3f}/{max(one_click):.3f} s, side by side "
           f"{_median(side_click):.3f}/{max(side_click):.3f} s")
     print(f"  server time per step (simulate + redraw, median): one paradigm "
           f"{_median(one_server):.3f} s, side by side {_median(side_server):.3f} s")
-    print(f"  ▶ side by side at {interval} ms: {per_year:.0f} ms per year")
+    for interval, (per_year, shown) in played.items():
+        print(f"  ▶ side by side, play interval {interval} ms: {per_year:.0f} ms per year "
+              f"measured (median) ({per_year / interval:.2f}x the chosen interval); years shown "
+              f"{shown}")
     print(f"  same run, redraw per step: one paradigm live {live_one:.3f} s vs from scratch "
           f"{rebuild_one:.3f} s ({rebuild_one / live_one:.0f}x); side by side live "
           f"{live_side:.3f} s vs from scratch {rebuild_side:.3f} s "

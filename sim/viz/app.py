@@ -64,6 +64,7 @@ from sim.viz.app_session import (  # noqa: E402, F401  (re-exported: the explore
     SCENARIOS_ENV,
     ExplorerModel,
     Session,
+    SessionPool,
     Settings,
     build_model,
     build_models,
@@ -87,6 +88,8 @@ SLIDER_CSS = """
 .v-input__slider .v-slider { margin-top: 30px; }
 """
 NOTE_STYLE = {"color": "#555", "font-size": "0.85em", "display": "block"}
+#: The default session built ahead of each new browser tab (:class:`SessionPool`).
+SESSIONS = SessionPool()
 
 
 # --------------------------------------------------------------------------- components
@@ -237,7 +240,7 @@ def Page() -> None:
     options and sliders apply on **Reset**, which builds exactly what the sidebar shows.
     """
     settings = solara.use_reactive(Settings())
-    session = solara.use_memo(lambda: Session(settings.value), [])
+    session = solara.use_memo(lambda: SESSIONS.take(settings.value), [])
     tick = solara.use_reactive(0)
     error = solara.use_reactive("")
     folder, folder_errors = solara.use_memo(folder_scenarios, [])
@@ -298,8 +301,9 @@ def Page() -> None:
 def warm_up() -> None:
     """Read what every page needs once, before the server answers: the data, the observed
     record, the scenario list, the glossary's citations and matplotlib's fonts (a first tab
-    otherwise pays for them: about 2 s of a 3 s start on an idle core)."""
-    Session(Settings(replicas=1))
+    otherwise pays for them: about 2 s of a 3 s start on an idle core), and build the
+    first tab's session (:data:`SESSIONS`)."""
+    SESSIONS.fill()
     glossary_html(DEFAULT_PARADIGM)
     scenario_names()
 
