@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -372,3 +373,23 @@ def test_held_membership_keeps_the_origin_statuses_and_an_assumed_invitation_fir
             expected[ukr] = max(expected[ukr], 2)
         assert (status[t] == expected[None, :]).all(), years[t]
     assert (ens.column("S")[at] == int(observed.status.loc[2024])).all()  # imposed at the origin
+
+
+def test_the_status_forecast_is_one_rung_a_year_to_the_origin_then_shares() -> None:
+    """fan_S: every filtered particle carries the imposed S up to the origin (one-hot), then
+    the forecast's probabilities of each rung (hand-made events table)."""
+    from sim.viz.plots.forecast import forecast_status_shares, plot_status_fan
+
+    rows = []
+    for year, probs in ((2016, (0.5, 0, 0, 0, 0.5)), (2017, (0.25, 0.25, 0, 0, 0.5))):
+        rows += [("p1", "O3", f"S={k}", "NATO-RUS", year, p) for k, p in enumerate(probs)]
+    events = pd.DataFrame(rows, columns=["paradigm", "observable", "event", "actor", "year",
+                                         "p"])
+    history = pd.Series([4.0, 1.0], index=[2014, 2015])
+    shares = forecast_status_shares(events, "p1", history, 2015)
+    assert list(shares.columns) == [2014, 2015, 2016, 2017]
+    assert shares[2014].tolist() == [0, 0, 0, 0, 1] and shares[2015].tolist() == [0, 1, 0, 0, 0]
+    assert shares[2017].tolist() == [0.25, 0.25, 0, 0, 0.5]
+    assert np.allclose(shares.sum(axis=0), 1.0)
+    fig = plot_status_fan(events, history, 2015, {"scenario": "t"})
+    assert [ax.get_title() for ax in fig.axes if ax.get_title()] == ["p1"]

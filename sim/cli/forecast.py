@@ -127,7 +127,7 @@ def _make(loaded: Any, paradigms: list[str], origin: int, to: int, replicas: int
         record = imposed_record(projection, observed)
         history["S"] = pd.Series(record.S.astype(float), index=record.years)
         label = "imposed record (edited)"
-    figures = _figures(fans, history, projection, meta, label)
+    figures = _figures(fans, history, projection, meta, label, table(summary["events"]))
     return write_forecast(out, force=force, summary=summary, figures=figures, meta=meta,
                           scenario=loaded, data_hashes=data.hashes,
                           observed_hashes=observed.hashes, command=command, formats=formats,
@@ -135,12 +135,16 @@ def _make(loaded: Any, paradigms: list[str], origin: int, to: int, replicas: int
 
 
 def _figures(quantiles: Any, history: dict[str, Any], projection: Any,
-             meta: dict[str, Any], label: str = "observed") -> dict[str, Any]:
-    from sim.viz.plots.forecast import plot_assumptions, plot_fan
+             meta: dict[str, Any], label: str, events: Any) -> dict[str, Any]:
+    from sim.viz.plots.forecast import plot_assumptions, plot_fan, plot_status_fan
 
     note = assumptions_note(projection)
     figures = {}
     for component in FAN_COMPONENTS:
+        if component == "S":  # a ladder of rungs: stacked shares, not a median with bands
+            figures["fan_S.png"] = plot_status_fan(events, history["S"], projection.origin,
+                                                   meta, note, label)
+            continue
         drawn = label if component == "S" else "observed"  # only S is an imposed component
         figures[f"fan_{component}.png"] = plot_fan(quantiles, component, history.get(component),
                                                    projection.origin, meta, note, drawn)
@@ -174,14 +178,9 @@ def assumptions_note(projection: Any) -> str:
     held = "every input held at its origin value" if not given else (
         "inputs held at their origin values except " + ", ".join(given[:4])
         + (f" and {len(given) - 4} more" if len(given) > 4 else ""))
-    note = (f"after {projection.origin}: {held}; membership "
+    # the edits of a counterfactual record are added by the footnote (meta["history_edits"])
+    return (f"after {projection.origin}: {held}; membership "
             f"{projection.assumptions.membership}; see assumptions.png")
-    edits = [e.describe() for e in projection.history_edits]
-    if edits:  # a counterfactual record up to the origin: say so on every chart
-        note += ("\nrecord imposed up to the origin edited (counterfactual): "
-                 + "; ".join(edits[:3]) + (f" and {len(edits) - 3} more" if len(edits) > 3
-                                           else ""))
-    return note
 
 
 def _print_forecast(content: dict[str, Any], out: Path) -> None:

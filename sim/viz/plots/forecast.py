@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.viz.plots.status import draw_status_shares, rung_legend_handles
 from sim.viz.plots.style import STYLE, footnote, new_figure, paradigm_look
 
 OBSERVED = "#000000"
@@ -74,6 +75,49 @@ def plot_fan(quantiles: pd.DataFrame, component: str, history: pd.Series | None,
         axes[0].legend(loc="best", fontsize=7)
         fig.suptitle(f"Forecast from {origin}: {LABELS.get(component, component)}",
                      fontsize=10)
+        footnote(fig, meta, note)
+    return fig
+
+
+def forecast_status_shares(events: pd.DataFrame, paradigm: str, history: pd.Series,
+                           origin: int) -> pd.DataFrame:
+    """Rungs (rows 0..4) x years: one-hot on the imposed ``history`` up to ``origin`` (every
+    filtered particle carries it), the forecast's probabilities ``S=k`` after it."""
+    rows = events[(events["paradigm"] == paradigm) & events["event"].str.startswith("S=")]
+    ahead = rows.assign(rung=rows["event"].str[2:].astype(int)).pivot_table(
+        index="rung", columns="year", values="p", aggfunc="sum")
+    known = history.loc[:origin].astype(int)
+    past = pd.DataFrame(0.0, index=range(5), columns=known.index)
+    for year, rung in known.items():
+        past.loc[rung, year] = 1.0
+    shares = pd.concat([past, ahead.reindex(index=range(5), fill_value=0.0)], axis=1)
+    return shares.fillna(0.0).sort_index(axis=1)
+
+
+def plot_status_fan(events: pd.DataFrame, history: pd.Series, origin: int,
+                    meta: Mapping[str, Any], note: str = "",
+                    history_label: str = "observed") -> Figure:
+    """The forecast of S as stacked shares: one panel per paradigm, the imposed record up to
+    the origin (one rung each year) and the share of particles at each rung after it, the
+    record drawn on top as a step line labelled ``history_label``."""
+    import matplotlib as mpl
+
+    paradigms = list(dict.fromkeys(events["paradigm"]))
+    with mpl.rc_context(STYLE):
+        fig = new_figure(3.6 * max(len(paradigms), 1) + 0.6, 3.6)
+        axes = fig.subplots(1, max(len(paradigms), 1), sharey=True, squeeze=False)[0]
+        for ax, paradigm in zip(axes, paradigms, strict=False):
+            shares = forecast_status_shares(events, paradigm, history, origin)
+            draw_status_shares(ax, shares, history.loc[:origin],
+                               rung_axis=ax is axes[-1])
+            ax.axvline(origin + 1.0, color="#777777", ls=":", lw=1)
+            ax.set_title(paradigm)
+            ax.set_xlabel("year")
+        axes[0].set_ylabel("share of particles at each rung", fontsize=8)
+        handles = rung_legend_handles(observed=True)
+        handles[-1].set_label(f"{history_label} S (O3), right axis")
+        fig.legend(handles=handles, loc="outside right center", fontsize=7, frameon=False)
+        fig.suptitle(f"Forecast from {origin}: {LABELS['S']}", fontsize=10)
         footnote(fig, meta, note)
     return fig
 
