@@ -128,3 +128,16 @@ def test_grid_refuses_what_pivot_would_fill_or_drop():
     holed.loc[holed.index[0], "R"] = np.nan
     assert contributions._grid(holed, keys, cols, [years]) is None  # pivot skips NaN
     assert contributions._grid(series, keys, cols, [np.array([2000, 2002])]) is None
+    _, part = _records_like(rng, [2000, 2001], [0, 1], ["UKR", "POL"])
+    part.loc[part["partner"] == "POL", "partner"] = np.nan  # rows without a partner key
+    # as text the missing key reads "nan" and would fill the grid; pivot_table drops them
+    assert contributions._grid(part, ["year", "replica", "partner"], ("alignment",),
+                               [years, None, ("UKR", "nan")]) is None
+
+
+def test_nan_quantiles_without_members_is_nanquantile():
+    empty = np.empty((3, 0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert np.array_equal(nan_quantiles(empty, [0.1, 0.9]),
+                              np.nanquantile(empty, [0.1, 0.9], axis=1), equal_nan=True)

@@ -115,6 +115,8 @@ def _grid(rows: pd.DataFrame, keys: list[str], columns: tuple[str, ...],
     """
     axes, shape = [], []
     for key, level in zip(keys, [*levels, None, None][:len(keys)], strict=True):
+        if rows[key].isna().any():
+            return None  # pivot_table drops rows with a missing key
         values = rows[key].to_numpy()
         if key == "partner":
             values = values.astype(str)

@@ -53,6 +53,8 @@ def nan_quantiles(fct: np.ndarray, qs: list[float]) -> np.ndarray:
     numbers from one vectorised ``np.quantile`` (same order statistics, same interpolation),
     so only rows holding a NaN take the slow path.
     """
+    if fct.ndim != 2 or fct.shape[1] == 0:  # no member: whatever nanquantile makes of it
+        return np.nanquantile(fct, qs, axis=1)
     gaps = np.isnan(fct).any(axis=1)
     if not gaps.any():
         return np.quantile(fct, qs, axis=1)
