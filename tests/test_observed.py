@@ -327,3 +327,20 @@ def test_every_included_event_passes_the_inclusion_rule(observed: Observed) -> N
     added = table[table["origin"] == "added"]
     assert len(added) == 12 and (added["url"].str.startswith("http")).all()
     assert not (added["source"] == "GDELT_GOLDSTEIN").any()
+
+
+def test_partner_status_levels_hand_worked():
+    import numpy as np
+
+    from sim.data.observed_indices import PARTNERS, partner_status_levels
+
+    events = pd.DataFrame({"partner": ["POL", "POL", "POL", "UKR"],
+                           "event": ["pfp", "accession", "invitation", "pfp"],
+                           "year": [1994, 1999, 1997, 2023]})
+    out = partner_status_levels(events, range(1993, 2025))
+    assert list(out.index) == list(PARTNERS) and out.index.name == "partner"
+    assert out.loc["POL", 1993] == 0 and out.loc["POL", 1994] == 1
+    assert out.loc["POL", 1997] == 2 and out.loc["POL", 1999] == 3 and out.loc["POL", 2024] == 3
+    assert out.loc["UKR", 2022] == 0 and out.loc["UKR", 2024] == 1
+    assert out.drop(index=["POL", "UKR"]).to_numpy().sum() == 0
+    assert (out.dtypes == np.int64).all()

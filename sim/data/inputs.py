@@ -144,9 +144,18 @@ def _spans(years: list[int]) -> str:
     return ", ".join(spans)
 
 
-def _pivot(frame: pd.DataFrame, column: str, actors: list[str], years: np.ndarray) -> np.ndarray:
-    """A (T, len(actors)) array of ``column`` from a long (year, actor) frame; NaN if absent."""
-    table = frame.pivot_table(index="year", columns="actor", values=column, aggfunc="first")
+def _pivot(frame: pd.DataFrame, column: str, actors: list[str], years: np.ndarray,
+           memo: dict[tuple[int, str], pd.DataFrame] | None = None) -> np.ndarray:
+    """A (T, len(actors)) array of ``column`` from a long (year, actor) frame; NaN if absent.
+
+    ``memo`` keeps each frame's pivot (by ``id``, for frames alive as long as it is), so the
+    actors of several calls are cut from one pivot table: the same cells, one pivot."""
+    key = (id(frame), column)
+    table = memo.get(key) if memo is not None else None
+    if table is None:
+        table = frame.pivot_table(index="year", columns="actor", values=column, aggfunc="first")
+        if memo is not None:
+            memo[key] = table
     table = table.reindex(index=years, columns=actors)
     return table.to_numpy(dtype=float)
 
@@ -190,9 +199,10 @@ def build_inputs(scenario: Scenario, data: Dataset) -> Inputs:
         for key, value in overrides.items():
             attrs.loc[iso3, key] = value
     fills: list[str] = []
+    pivots: dict[tuple[int, str], pd.DataFrame] = {}  # the frames below live until the end
 
     def filled(frame: pd.DataFrame, column: str, actors: list[str], label: str) -> np.ndarray:
-        raw = _pivot(frame, column, actors, span)
+        raw = _pivot(frame, column, actors, span, pivots)
         cols = [_fill(raw[:, j], f"{label}[{a}]", span, period, fills)
                 for j, a in enumerate(actors)]
         return np.column_stack(cols)[rows]
@@ -210,8 +220,8 @@ def build_inputs(scenario: Scenario, data: Dataset) -> Inputs:
     russia = filled(milex, "milex_const_usd_m", ["RUS"], "milex")[:, 0]
     gdp_russia = filled(milex, "gdp", ["RUS"], "SIPRI-implied GDP")[:, 0]
     core = _nato_core(countries, partners, scenario.period.start)
-    core_milex = np.nansum(_pivot(milex, "milex_const_usd_m", core, span), axis=1)[rows]
-    core_gdp = np.nansum(_pivot(milex, "gdp", core, span), axis=1)[rows]
+    core_milex = np.nansum(_pivot(milex, "milex_const_usd_m", core, span, pivots), axis=1)[rows]
+    core_gdp = np.nansum(_pivot(milex, "gdp", core, span, pivots), axis=1)[rows]
 
     independence = attrs["independence_year"].fillna(years[0]).to_numpy(dtype=float)
     active = years[:, None] >= independence[None, :]

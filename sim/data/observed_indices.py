@@ -97,12 +97,15 @@ def nato_burden(milex: pd.DataFrame, members: pd.DataFrame) -> pd.Series:
 
 def partner_status_levels(status_events: pd.DataFrame, years: range = YEARS) -> pd.DataFrame:
     """O6 as year-end levels: the highest level reached by any event dated up to that year."""
-    out = pd.DataFrame(0, index=pd.Index(PARTNERS, name="partner"), columns=list(years))
-    for row in status_events.itertuples():
-        level = STATUS_EVENT_LEVEL[row.event]
-        later = [y for y in years if y >= row.year]
-        out.loc[row.partner, later] = np.maximum(out.loc[row.partner, later], level)
-    return out
+    row_of = {p: i for i, p in enumerate(PARTNERS)}
+    columns = np.array(list(years))
+    levels = np.zeros((len(PARTNERS), len(columns)), dtype=np.int64)
+    for partner, event, year in zip(status_events["partner"], status_events["event"],
+                                    status_events["year"], strict=True):
+        later = columns >= year
+        i = row_of[partner]
+        levels[i, later] = np.maximum(levels[i, later], STATUS_EVENT_LEVEL[event])
+    return pd.DataFrame(levels, index=pd.Index(PARTNERS, name="partner"), columns=list(years))
 
 
 def member_rows(milex: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
