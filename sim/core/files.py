@@ -115,9 +115,33 @@ _FIGURE_METADATA: dict[str, dict[str, None]] = {
 SVG_HASHSALT = "natosim"
 
 
+def freeze_layout(fig: Figure, digits: int = 6) -> None:
+    """Lay ``fig`` out once, round every axes' position to ``digits`` decimals of the figure
+    and switch its layout engine off, so that every later save draws the same positions.
+
+    Matplotlib's constrained layout solves for the margins anew at every draw, and in about
+    one process in ten gets a position that differs in its last bits (the order in which it
+    meets some objects follows their memory addresses); an SVG, which prints coordinates to
+    six decimals, then differs in a digit. Rounded positions remove that noise: the same
+    figure gives the same bytes in every process. A figure without a layout engine is left
+    as it is.
+    """
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    engine = fig.get_layout_engine()
+    if engine is None or isinstance(engine, PlaceHolderLayoutEngine):
+        return
+    fig.draw_without_rendering()
+    for ax in fig.axes:
+        if ax.get_axes_locator() is None:
+            ax.set_position([round(float(v), digits) for v in ax.get_position().bounds])
+    fig.set_layout_engine("none")
+
+
 def _save_figure(fig: Figure, handle: IO[bytes], fmt: str, dpi: int) -> None:
     import matplotlib
 
+    freeze_layout(fig)  # the same positions in every format and every process
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}):
         if fmt != "svg":
             fig.savefig(handle, format=fmt, dpi=dpi, metadata=_FIGURE_METADATA.get(fmt))
