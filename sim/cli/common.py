@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from sim.core.errors import InputError, ParameterError
+from sim.core.errors import InputError, ParameterError, ScenarioError
 from sim.core.files import FIGURE_FORMATS
 from sim.core.safeload import short_path
 
@@ -346,8 +346,22 @@ def _looks_like_path(value: str) -> bool:
     return value.endswith((".yaml", ".yml")) or "/" in value or "\\" in value
 
 
-def load_scenario_arg(value: str) -> Any:
-    """Load a scenario given as a file path or a shipped scenario name."""
+#: Why a command refuses a scenario's ``history:`` edits (it would ignore them).
+HISTORY_IGNORED = (
+    "edits the observed record that teacher-forced runs impose (run --mode teacher, compare "
+    "--counterfactual --mode teacher, forecast); this command simulates or scores the record "
+    "instead and would ignore the edits: use one of those, or drop the key")
+
+
+def load_scenario_arg(value: str, history: bool = False) -> Any:
+    """Load a scenario given as a file path or a shipped scenario name.
+
+    Args:
+        value: the path or name.
+        history: the command uses the scenario's ``history:`` edits (teacher mode,
+            forecasts); otherwise a scenario that has some is refused, never silently run
+            on the unedited record.
+    """
     from sim.data.scenario import load_scenario
 
     if _looks_like_path(value):
@@ -360,7 +374,10 @@ def load_scenario_arg(value: str) -> Any:
             raise InputError(value, "", "no such scenario file")
         if path.is_dir():
             raise InputError(value, "", "expected a scenario YAML file, got a directory")
-    return load_scenario(value)
+    scenario = load_scenario(value)
+    if scenario.history and not history:
+        raise ScenarioError(scenario.source_file, "history", HISTORY_IGNORED)
+    return scenario
 
 
 def observed_note(scenario: Any) -> str | None:

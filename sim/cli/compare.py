@@ -30,6 +30,7 @@ from sim.cli.common import (
     parse_paradigms,
     resolve_param_options,
     run_with_progress,
+    stderr_console,
     warn_fills,
 )
 from sim.core.errors import ParameterError
@@ -94,8 +95,8 @@ def compare(
     if window is not None and not window.strip():
         raise ParameterError("--window", "", "expected years such as 1991-2008, got an empty value")
     if counterfactual is not None:
-        base = load_scenario_arg(scenario)
-        cf_name = load_scenario_arg(counterfactual).name
+        base = load_scenario_arg(scenario, history=True)
+        cf_name = load_scenario_arg(counterfactual, history=True).name
         compare_counterfactual(
             scenario, counterfactual, paradigms=names, column=column, partner=partner,
             mode=mode, replicas=replicas, seed=seed,
@@ -169,16 +170,23 @@ def compare_counterfactual(
     from sim.core.files import write_csv_atomic
     from sim.outputs.charts import save_charts
     from sim.outputs.folders import prepare_output_dir, staged_output_dir
-    from sim.runs.counterfactual import check_visible, table_years
+    from sim.runs.counterfactual import changes, check_visible, table_years
     from sim.runs.experiments import diverge, run_paradigms
     from sim.viz.plots import plot_divergence
 
-    base, cf = load_scenario_arg(base_arg), load_scenario_arg(cf_arg)
+    base, cf = (load_scenario_arg(base_arg, history=True),
+                load_scenario_arg(cf_arg, history=True))  # check_visible: the mode sees them?
     if base.period.start != cf.period.start:
         raise ParameterError("--counterfactual", cf_arg,
                              f"starts in {cf.period.start}, the base in {base.period.start}: "
                              "paired runs need the same start year")
     visible = check_visible(base, cf, mode, cf_arg)  # refuse a change the mode never applies
+    hidden = [c for c in changes(base, cf) if not c.applied_in(mode)
+              and c.year <= min(base.period.end, cf.period.end)]
+    if hidden:  # some of the differences do not act in this mode: say which
+        shown = ", ".join(c.describe() for c in hidden[:4]) + (", ..." if len(hidden) > 4 else "")
+        stderr_console().print(f"note: --mode {mode} does not apply {len(hidden)} of the "
+                               f"differences: {shown}", highlight=False, markup=False)
     prepare_output_dir(out, force)
     kwargs = dict(mode=mode, replicas=replicas, seed=seed, params=params,  # same seed: paired
                   processes=processes)

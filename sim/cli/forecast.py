@@ -72,7 +72,7 @@ def forecast(
     formats = parse_formats(chart_format)
     check_run_options("replay", replicas, seed)
     overrides = resolve_param_options(params, sets, paradigms)
-    loaded = load_scenario_arg(scenario)
+    loaded = load_scenario_arg(scenario, history=True)
     from sim.data.projection import check_forecast
 
     check_forecast(loaded, origin, to)

@@ -53,7 +53,7 @@ def reproduce(
     with tempfile.TemporaryDirectory(prefix="natosim-reproduce-") as tmp:
         out = Path(tmp) / "out"
         args = recorded.args(out, base)
-        loaded = load_scenario_arg(args[1])
+        loaded = load_scenario_arg(args[1], history=True)
         rep.check_inputs(manifest_file, content, args[1], loaded.sha256, load_data().hashes)
         if scheduler is not None:
             args += ["--scheduler", scheduler]

@@ -117,7 +117,7 @@ def run(
     check_run_options(mode, replicas, seed, modes=TEACHER_MODES)
     check_processes(processes)
     overrides = resolve_param_options(params, sets, paradigms)
-    loaded = load_scenario_arg(scenario)
+    loaded = load_scenario_arg(scenario, history=mode == "teacher")
     # run, compare, validate, sweeps: sibling folders, so `--force` on one never deletes another
     out = out if out is not None else default_out_dir(loaded.name) / "run"
 

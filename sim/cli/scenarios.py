@@ -37,7 +37,7 @@ def scenarios_validate(file: ScenarioArg) -> None:
     from sim.data.datasets import load_data
     from sim.data.inputs import build_inputs
 
-    loaded = load_scenario_arg(file)
+    loaded = load_scenario_arg(file, history=True)
     build_inputs(loaded, load_data())  # the checks every command makes before it runs
     typer.echo(f"OK {short_path(file)}: {scenario_counts(loaded)}")
     if (note := observed_note(loaded)) is not None:

@@ -99,6 +99,10 @@ def changes(base, counterfactual) -> list[Change]:
     for text, edit in old_edits.items():
         if text not in {e.describe() for e in getattr(counterfactual, "history", ())}:
             found.append(Change(edit.first_year, HISTORY, f"not: {text}", HISTORY, HISTORY))
+    ordered = [e.describe() for e in getattr(counterfactual, "history", ())]
+    if (set(ordered) == set(old_edits) and ordered != list(old_edits)):  # order matters
+        first = min(e.first_year for e in counterfactual.history)
+        found.append(Change(first, HISTORY, "the same edits in another order", HISTORY, HISTORY))
     return sorted(found, key=lambda c: (c.year, c.name))
 
 

@@ -78,8 +78,8 @@ def run_ensemble(
         scenario, data, inputs = resolve(scenario, data)
     history, observed_hashes = None, {}
     if mode == "teacher":  # the observed record imposed, with the scenario's history edits
-        from sim.data.history import imposed_history
         from sim.data.observed import load_observed
+        from sim.data.record_edits import imposed_history
 
         observed = load_observed()
         history, observed_hashes = imposed_history(scenario, inputs, observed), observed.hashes

@@ -27,8 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from sim.data.history import History, build_history, edit_history
+from sim.data.history import History, build_history
 from sim.data.projection import Projection
+from sim.data.record_edits import edit_history
 from sim.model.model import Milestone, NatoRussiaModel
 from sim.model.teacher import IMPOSED_IN_TEACHER, reindex
 from sim.runs.experiments import split_params

@@ -315,7 +315,12 @@ def open_scenario(path: str) -> str:
     resolved = Path(text).expanduser()
     if not resolved.exists():
         raise ScenarioError(text, "", "no such file")
-    load_scenario(resolved)  # the safe loader: size, UTF-8, SafeLoader YAML, the schema
+    scenario = load_scenario(resolved)  # the safe loader: size, UTF-8, SafeLoader YAML, schema
+    if scenario.history:  # the explorer runs replay or free mode: the edits would be ignored
+        raise ScenarioError(text, "history", "edits the observed record that teacher-forced "
+                            "runs impose; the explorer simulates that record (replay or free "
+                            "mode) and would ignore the edits: use natosim run --mode teacher "
+                            "or natosim compare --counterfactual --mode teacher")
     absolute = str(resolved.resolve())
     ExplorerModel(scenario_name=absolute, replicas=1)  # and the data cover its period
     return absolute

@@ -64,7 +64,7 @@ class HistoryEdit(Frozen):
     year: int = Field(ge=1991, le=2040, strict=True)
     partner: str | None = None
     to: int | None = Field(default=None, ge=1991, le=2040, strict=True)
-    level: int | None = Field(default=None, ge=0, le=4, strict=True)
+    level: int | None = Field(default=None, strict=True)
     years: int | None = Field(default=None, ge=1, le=50, strict=True)
 
     @model_validator(mode="after")
