@@ -216,11 +216,15 @@ def binomial_sf_half(hits: int, n: int) -> float:
     ``scipy.stats`` (about 0.5-1 s per command); ``tests/test_scoring_fast_paths.py`` checks it
     against ``binomtest`` for every ``hits`` and ``n <= 120``.
     """
-    from scipy.special import _ufuncs
-
     if hits < 1:
         return 1.0
-    return float(_ufuncs._binom_sf(float(hits - 1), float(n), 0.5))
+    try:  # a private scipy name: should a scipy release move it, binomtest gives the same
+        from scipy.special._ufuncs import _binom_sf
+    except ImportError:
+        from scipy.stats import binomtest
+
+        return float(binomtest(hits, n, 0.5, alternative="greater").pvalue)
+    return float(_binom_sf(float(hits - 1), float(n), 0.5))
 
 
 def skill(score: float, reference: float) -> float:
