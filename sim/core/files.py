@@ -131,7 +131,7 @@ def freeze_layout(fig: Figure, digits: int = 6) -> None:
     engine = fig.get_layout_engine()
     if engine is None or isinstance(engine, PlaceHolderLayoutEngine):
         return
-    fig.draw_without_rendering()
+    engine.execute(fig)  # the layout alone, as a draw would solve it first
     for ax in fig.axes:
         if ax.get_axes_locator() is None:
             ax.set_position([round(float(v), digits) for v in ax.get_position().bounds])
