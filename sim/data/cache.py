@@ -7,7 +7,8 @@ SALib, a notebook) would pay that on every call. :func:`resolve` pays it once pe
 * a scenario named by path or shipped name is re-used while the bytes of its file and of
   every file it ``extends`` are unchanged (their SHA-256 are re-computed on every call,
   microseconds for files this size), so an edited file is re-read in the same process;
-* the dataset is re-used while the bytes of every data file are unchanged;
+* the dataset is re-used while the bytes of every data file are unchanged and no partner
+  file (``partners/XYZ.csv``) appeared or vanished;
 * the inputs are keyed by the scenario's content hash (:attr:`Scenario.sha256`) and the
   data files' hashes, so a ``Scenario`` built in code is cached by its content too.
 
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.core.files import file_sha256, sha256_json
-from sim.data.datasets import REFERENCES, SCHEMAS, Dataset, default_data_dir, load_data
+from sim.data.datasets import Dataset, data_files, default_data_dir, load_data
 from sim.data.inputs import Inputs, build_inputs
 from sim.data.scenario import Scenario, load_scenario
 
@@ -79,13 +80,14 @@ def scenario(path_or_name: str | os.PathLike[str]) -> Scenario:
 def dataset(data_dir: str | os.PathLike[str] | None = None) -> Dataset:
     """:func:`~sim.data.datasets.load_data`, re-used while every data file is unchanged."""
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
-    hashes = _hashes(tuple(str(folder / name) for name in (REFERENCES, *SCHEMAS)))
-    key = (str(folder.resolve()), hashes)
+    files = data_files(folder)  # a new or removed partner file changes the names
+    hashes = _hashes(tuple(str(path) for path in files.values()))
+    key = (str(folder.resolve()), tuple(files), hashes)
     hit = _DATA.get_fresh(key) if hashes is not None else None
     if hit is not None:
         return hit
     data = load_data(folder)
-    if hashes is not None and tuple(data.hashes[n] for n in (REFERENCES, *SCHEMAS)) == hashes:
+    if hashes is not None and data.hashes == dict(zip(files, hashes, strict=True)):
         _DATA.put(key, data)  # cached only if nothing changed while it was read
     return data
 
