@@ -214,3 +214,29 @@ def test_the_cache_notices_a_new_edited_or_removed_partner_file(data_dir: Path) 
     assert edited.hashes[f"partners/{ISO}.csv"] != added.hashes[f"partners/{ISO}.csv"]
     path.unlink()
     assert cache.dataset(data_dir).hashes == first.hashes
+
+
+def test_the_cli_validates_with_the_partner_or_exits_2_on_one_line(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    import sim.data.datasets as datasets
+    from sim.cli import app
+
+    monkeypatch.setattr(datasets, "default_data_dir", lambda: data_dir)
+    scenario = tmp_path / "with-qzz.yaml"
+    partners = ", ".join([*load_scenario("post-cold-war").agents.partners, ISO])
+    scenario.write_text(f'name: with-qzz\ndescription: "adds {ISO}"\nextends: post-cold-war.yaml\n'
+                        f"agents:\n  partners: [{partners}]\n")
+    runner = CliRunner()
+    rows = _rows()
+    _write(data_dir, rows)
+    result = runner.invoke(app, ["scenarios", "validate", str(scenario)])
+    assert result.exit_code == 0, result.output
+    path = _write(data_dir, _replace(rows, "share_eu,2000,", f"share_eu,2000,x,{KEY},s,"))
+    result = runner.invoke(app, ["scenarios", "validate", str(scenario)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert lines == [f"error: {path}: line {_line(rows, 'share_eu,2000,')}, field share_eu: "
+                     "expected a number (float), got 'x'"]

@@ -24,8 +24,10 @@ reported on one line naming the partner file, its line and the field.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -79,6 +81,15 @@ _COUNTRY = replace(
              "proximity_w": replace(SCHEMAS["countries.csv"].columns["proximity_w"],
                                     required=True)},
 )
+
+
+class _Row(NamedTuple):
+    line: int
+    field: str
+    value: str
+    source: str
+    verification: str
+    note: str
 
 
 @dataclass(frozen=True)
@@ -145,16 +156,17 @@ def read_partners(
 
 def _read_one(path: Path, iso3: str, refs: dict) -> PartnerFile:
     text, digest = read_text(path)
-    rows = validate_table(parse_csv(text, path), ROWS, path, refs, set())
-    lines: dict[tuple[str, int | None], int] = {}
-    for i, row in enumerate(rows.itertuples(index=False)):
+    frame = validate_table(parse_csv(text, path), ROWS, path, refs, set())
+    rows: dict[tuple[str, int | None], _Row] = {}  # (field, year) -> its row
+    for i, row in enumerate(frame.itertuples(index=False)):
         year = None if pd.isna(row.year) else int(row.year)
         _check_year(path, i + 2, row.field, year)
-        lines[(row.field, year)] = i + 2
-    _check_complete(path, lines)
-    tables = {"countries.csv": _country(path, iso3, rows, lines, refs)}
+        rows[(row.field, year)] = _Row(i + 2, row.field, row.value.strip(), row.source,
+                                       row.verification.strip(), row.note.strip())
+    _check_complete(path, rows)
+    tables = {"countries.csv": _country(path, iso3, rows, refs)}
     for table in ("milex.csv", "polyarchy.csv", "trade.csv"):
-        tables[table] = _panel(path, iso3, table, rows, lines, refs)
+        tables[table] = _panel(path, iso3, table, rows, refs)
     return PartnerFile(iso3=iso3, path=path, sha256=digest, tables=tables)
 
 
@@ -173,7 +185,7 @@ def _check_year(path: Path, line: int, name: str, year: int | None) -> None:
                         f"(field {name})")
 
 
-def _check_complete(path: Path, lines: dict[tuple[str, int | None], int]) -> None:
+def _check_complete(path: Path, lines: dict[tuple[str, int | None], _Row]) -> None:
     for name in ATTRIBUTES:
         if (name, None) not in lines:
             raise DataError(path, f"field {name}", "no row; expected one row with an empty "
@@ -192,54 +204,50 @@ def _years(table: str) -> tuple[int, int]:
     return SCHEMAS[table].years or (FIRST_YEAR, LAST_YEAR)
 
 
-def _joined(rows: pd.DataFrame, column: str, sep: str, label: bool = False) -> str:
+def _joined(rows: list[_Row], column: str, sep: str, label: bool = False) -> str:
     """The distinct non-blank cells of ``column``, in order (``field:cell`` if ``label``)."""
-    cells = []
-    for name, cell in zip(rows["field"], rows[column], strict=True):
-        parts = cell.split(";") if column == "source" else [cell.strip()]
-        for part in parts:
-            text = f"{name}:{part}" if label and part else part
+    cells: list[str] = []
+    for row in rows:
+        cell = getattr(row, column)
+        for part in cell.split(";") if column == "source" else [cell]:
+            text = f"{row.field}:{part}" if label and part else part
             if text and text not in cells:
                 cells.append(text)
     return sep.join(cells)
 
 
-def _locate(path: Path, lines: dict, field_of) -> Locate:
+def _locate(path: Path, rows: dict, key_of: Callable[[int, str], tuple]) -> Locate:
     def where(row: int, column: str) -> tuple[Path, str]:
-        key = field_of(row, column)
-        if key in lines:
-            return path, f"line {lines[key]}, field {key[0]}"
+        key = key_of(row, column)
+        if key in rows:
+            return path, f"line {rows[key].line}, field {key[0]}"
         return path, f"field {column}"
 
     return where
 
 
-def _country(path: Path, iso3: str, rows: pd.DataFrame, lines: dict, refs: dict) -> pd.DataFrame:
-    attrs = rows[rows["field"].isin(ATTRIBUTES)]
-    value = dict(zip(attrs["field"], attrs["value"].str.strip(), strict=True))
-    raw = {name: value.get(name, "") for name in ATTRIBUTES}
+def _country(path: Path, iso3: str, rows: dict, refs: dict) -> pd.DataFrame:
+    attrs = [rows[(name, None)] for name in ATTRIBUTES]
+    raw = {row.field: row.value for row in attrs}
     raw |= {"iso3": iso3, "role": "partner", "source": _joined(attrs, "source", ";"),
             "verification": _joined(attrs, "verification", " | ", label=True),
             "note": _joined(attrs, "note", " | ", label=True)}
     frame = pd.DataFrame([{c: raw[c] for c in _COUNTRY.columns}])
-    locate = _locate(path, lines, lambda row, column: (column, None))
+    locate = _locate(path, rows, lambda row, column: (column, None))
     return validate_table(frame, _COUNTRY, path, refs, set(), locate)
 
 
-def _panel(
-    path: Path, iso3: str, table: str, rows: pd.DataFrame, lines: dict, refs: dict
-) -> pd.DataFrame:
+def _panel(path: Path, iso3: str, table: str, rows: dict, refs: dict) -> pd.DataFrame:
     """The rows of one panel table, one per year; each cell from its field's row."""
     fields = {column: name for name, (t, column) in YEARLY.items() if t == table}
-    mine = rows[rows["field"].isin(list(fields.values()))]
     lo, hi = _years(table)
     out = []
     for year in range(lo, hi + 1):
-        here = mine[mine["year"] == year]
-        value = dict(zip(here["field"], here["value"].str.strip(), strict=True))
+        here = [rows[(name, year)] for name in fields.values() if (name, year) in rows]
+        value = {row.field: row.value for row in here}
         out.append({"year": str(year), "actor": iso3,
                     **{column: value.get(name, "") for column, name in fields.items()},
                     "source": _joined(here, "source", ";"), "note": _joined(here, "note", "; ")})
     frame = pd.DataFrame(out, columns=list(SCHEMAS[table].columns))
-    locate = _locate(path, lines, lambda row, column: (fields.get(column, column), lo + row))
+    locate = _locate(path, rows, lambda row, column: (fields.get(column, column), lo + row))
     return validate_table(frame, SCHEMAS[table], path, refs, {iso3}, locate)
